@@ -1,0 +1,97 @@
+package dev.berth.cli;
+
+import ch.qos.logback.classic.Level;
+import dev.berth.server.config.Durations;
+import dev.berth.server.config.InvalidValueException;
+import dev.berth.server.config.IpLiterals;
+import dev.berth.server.config.Ports;
+import dev.berth.server.logging.LogFormat;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Picocli converters for the values Berth's options take; each error names the value and what was expected. */
+final class Converters {
+
+    private Converters() {}
+
+    private static TypeConversionException rejected(InvalidValueException e) {
+        return new TypeConversionException(e.getMessage());
+    }
+
+    /** A port where 0 means "pick a free one". */
+    static final class PortOrZero implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                return Ports.parse(value, true);
+            } catch (InvalidValueException e) {
+                throw rejected(e);
+            }
+        }
+    }
+
+    static final class DurationValue implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Durations.parse(value);
+            } catch (InvalidValueException e) {
+                throw rejected(e);
+            }
+        }
+    }
+
+    static final class IpLiteral implements ITypeConverter<InetAddress> {
+        @Override
+        public InetAddress convert(String value) {
+            try {
+                return IpLiterals.parse(value);
+            } catch (InvalidValueException e) {
+                throw rejected(e);
+            }
+        }
+    }
+
+    static final class PositiveInt implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int n = Integer.parseInt(value.strip());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+            throw new TypeConversionException(value + ": expected a whole number >= 1");
+        }
+    }
+
+    static final class LogLevel implements ITypeConverter<Level> {
+        @Override
+        public Level convert(String value) {
+            return switch (value.strip().toLowerCase(Locale.ROOT)) {
+                case "trace" -> Level.TRACE;
+                case "debug" -> Level.DEBUG;
+                case "info" -> Level.INFO;
+                case "warn", "warning" -> Level.WARN;
+                case "error" -> Level.ERROR;
+                default -> throw new TypeConversionException(value + ": expected one of trace, debug, info, warn, error");
+            };
+        }
+    }
+
+    static final class LogFormatValue implements ITypeConverter<LogFormat> {
+        @Override
+        public LogFormat convert(String value) {
+            try {
+                return LogFormat.valueOf(value.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(value + ": expected one of auto, json, text");
+            }
+        }
+    }
+}

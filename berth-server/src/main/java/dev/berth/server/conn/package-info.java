@@ -1,0 +1,2 @@
+/** Per-connection accounting: close reasons, connection records, observers, counters and the connection limit. */
+package dev.berth.server.conn;

@@ -1,0 +1,61 @@
+package dev.berth.server.transport;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Locale;
+
+/**
+ * The socket transport a server runs on: native epoll where the platform has it, NIO otherwise.
+ *
+ * <p>{@code -Dberth.transport=nio} forces NIO (tests run both).
+ */
+public enum Transport {
+    EPOLL,
+    NIO;
+
+    /** The best transport available here, unless {@code berth.transport} names one. */
+    public static Transport best() {
+        String forced = System.getProperty("berth.transport", "").trim().toLowerCase(Locale.ROOT);
+        if (forced.equals("nio")) {
+            return NIO;
+        }
+        return Epoll.isAvailable() ? EPOLL : NIO;
+    }
+
+    /** Why epoll is not used, or {@code null} when it is. */
+    public String unavailabilityReason() {
+        if (this == EPOLL) {
+            return null;
+        }
+        Throwable cause = Epoll.unavailabilityCause();
+        return cause == null ? "forced by -Dberth.transport=nio" : String.valueOf(cause.getMessage());
+    }
+
+    public EventLoopGroup newGroup(int threads, String name) {
+        IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
+    }
+
+    public Class<? extends ServerChannel> serverChannel() {
+        return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    public Class<? extends SocketChannel> socketChannel() {
+        return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
