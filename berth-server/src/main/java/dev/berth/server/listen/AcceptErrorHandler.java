@@ -48,12 +48,18 @@ public final class AcceptErrorHandler extends ChannelInboundHandlerAdapter {
         }
         stats.acceptFailed();
         backoffMs = backoffMs == 0 ? FIRST_BACKOFF_MS : Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+        ctx.channel().config().setAutoRead(false);
+        ctx.executor().schedule(() -> {
+            if (ctx.channel().isOpen()) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }, backoffMs, TimeUnit.MILLISECONDS);
         long suppressed = rateLimiter.tryAcquire();
         if (suppressed != LogRateLimiter.SUPPRESSED) {
             String error = String.valueOf(cause.getMessage());
             var record = log.atWarn()
                     .setMessage("accept failed; pausing accepts")
-                    .addKeyValue("listener", SocketAddresses.format((java.net.InetSocketAddress) ctx.channel().localAddress()))
+                    .addKeyValue("listener", SocketAddresses.format(ctx.channel().localAddress()))
                     .addKeyValue("error", error)
                     .addKeyValue("retry_in_ms", backoffMs)
                     .addKeyValue("suppressed", suppressed);
@@ -63,11 +69,5 @@ public final class AcceptErrorHandler extends ChannelInboundHandlerAdapter {
             }
             record.log();
         }
-        ctx.channel().config().setAutoRead(false);
-        ctx.executor().schedule(() -> {
-            if (ctx.channel().isOpen()) {
-                ctx.channel().config().setAutoRead(true);
-            }
-        }, backoffMs, TimeUnit.MILLISECONDS);
     }
 }

@@ -3,16 +3,17 @@ package dev.berth.server.listen;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /** Formats socket addresses the way users write them, without ever doing a reverse lookup. */
 public final class SocketAddresses {
 
     private SocketAddresses() {}
 
-    /** {@code 127.0.0.1:80} or {@code [::1]:80}. */
-    public static String format(InetSocketAddress address) {
-        if (address == null) {
-            return "-";
+    /** {@code 127.0.0.1:80} or {@code [::1]:80}; other kinds of address as their {@code toString()}. */
+    public static String format(SocketAddress socketAddress) {
+        if (!(socketAddress instanceof InetSocketAddress address)) {
+            return socketAddress == null ? "-" : socketAddress.toString();
         }
         InetAddress ip = address.getAddress();
         if (ip == null) {
