@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 public final class Logging {
 
     /** Text records: time, level, logger, message, then the key-value fields. */
-    public static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger %msg %kvp{NONE}%n%ex{short}";
+    public static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger %msg %kvp%n%ex{short}";
 
     private Logging() {}
 
