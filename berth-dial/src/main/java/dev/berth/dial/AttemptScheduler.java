@@ -228,6 +228,26 @@ public final class AttemptScheduler {
         return advance(now);
     }
 
+    /**
+     * The caller gave up (cancelled the dial): every running attempt is cancelled and no
+     * {@link Fail} follows; the caller already knows.
+     */
+    public List<Action> cancel(long now) {
+        if (done) {
+            return List.of();
+        }
+        done = true;
+        List<Action> actions = new ArrayList<>();
+        for (Attempt a : attempts) {
+            if (a.running()) {
+                end(a, AttemptOutcome.CANCELLED, null, "cancelled by the caller", now);
+                actions.add(new Cancel(a));
+            }
+        }
+        abandonResolutions();
+        return actions;
+    }
+
     /** Time passed; call at (or after) {@link #nextWakeupNanos()}. */
     public List<Action> timer(long now) {
         if (done) {

@@ -1,0 +1,22 @@
+package dev.berth.dial;
+
+import java.net.InetAddress;
+
+/** Recognises a host that is already an IP address, so it is dialed without resolution. */
+final class IpLiteral {
+
+    private IpLiteral() {}
+
+    /** The address when {@code host} is an IPv4 or IPv6 literal (brackets allowed), else {@code null}. Never resolves. */
+    static InetAddress parse(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.indexOf(':') < 0 && !h.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            return null;
+        }
+        try {
+            return InetAddress.ofLiteral(h);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
