@@ -21,8 +21,12 @@
  * may be 3 (echoed) or 2 (sockperf's reply clears the CLIENT bit). Any other reply is an error.
  *
  * Output: one line of key=value pairs on stdout, e.g.
- *   mode=pingpong conns=64 size=64 seconds=5.000 count=... rps=... p50_us=... p99_us=...
- *   p999_us=... max_us=... errors=0 capped=0 self_cpu=... cpu0_busy=... cpu1_busy=...
+ *   mode=pingpong conns=64 size=64 stalled=0 seconds=5.000 count=... rate=... p50_us=...
+ *   p90_us=... p99_us=... p999_us=... max_us=... errors=0 capped=0 self_cpu=... cpu0_busy=...
+ * rate is completed round trips (pingpong) or connections (connrate) per second of the window;
+ * stalled counts pingpong connections that completed nothing in the window (a server that
+ * serves only some of its connections shows up here); capped=1 means MAX_SAMPLES ended the
+ * window early (seconds is then shorter). Exit status: 0 ok, 1 errors seen, 2 usage/setup.
  * cpuN_busy is the share (0..1) of CPU N that was not idle during the measured window
  * (from /proc/stat); self_cpu is this process's CPU time divided by the window.
  *
@@ -54,6 +58,7 @@
 #define CONNRATE_SIZE 64
 #define HDR_FLAGS_OFF 8
 #define MAX_CPUS      64
+#define CONNECT_TIMEOUT_S 2
 
 static uint64_t now_ns(void) {
     struct timespec ts;
@@ -208,6 +213,13 @@ static void set_nodelay(int fd) {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
+/* Bounds blocking connect/send/recv on fd (connect honours SO_SNDTIMEO on Linux). */
+static void set_timeouts(int fd, int seconds) {
+    struct timeval tv = {.tv_sec = seconds};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
 static void ep_ctl(int ep, int op, int fd, uint32_t events, uint32_t idx) {
     struct epoll_event ev = {.events = events, .data.u32 = idx};
     if (epoll_ctl(ep, op, fd, &ev) != 0) die("epoll_ctl");
@@ -221,6 +233,7 @@ typedef struct {
     uint64_t sent_ns; /* when the current request's first byte went out */
     size_t out_off;   /* bytes of the current request written */
     size_t in_off;    /* bytes of the current reply read */
+    uint64_t done;    /* round trips completed inside the measured window */
     uint8_t *out, *in;
 } pp_conn_t;
 
@@ -254,6 +267,7 @@ static int run_pingpong(int nconns, int seconds, int warmup, size_t size) {
         pp_conn_t *c = &cs[i];
         c->fd = socket(AF_INET, SOCK_STREAM, 0);
         if (c->fd < 0) die("socket");
+        set_timeouts(c->fd, CONNECT_TIMEOUT_S);
         if (connect(c->fd, (struct sockaddr *)&target, sizeof target) != 0) die("connect");
         set_nodelay(c->fd);
         fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
@@ -309,7 +323,10 @@ static int run_pingpong(int nconns, int seconds, int warmup, size_t size) {
                             bad = 1;
                             break;
                         }
-                        if (c->sent_ns >= t_measure && t <= t_end && !samples_add(&s, t - c->sent_ns)) capped = 1;
+                        if (c->sent_ns >= t_measure && t <= t_end) {
+                            c->done++;
+                            if (!samples_add(&s, t - c->sent_ns)) capped = 1;
+                        }
                         /* Next request on this connection. */
                         c->in_off = 0;
                         c->out_off = 0;
@@ -341,8 +358,11 @@ static int run_pingpong(int nconns, int seconds, int warmup, size_t size) {
     uint64_t stop = now < t_end ? now : t_end;
     double measured = stop > t_measure ? (stop - t_measure) / 1e9 : 0.0;
 
-    char head[128];
-    snprintf(head, sizeof head, "mode=pingpong conns=%d size=%zu", nconns, size);
+    /* A connection that completed nothing in the window was starved (or dead): report it. */
+    int stalled = 0;
+    for (int i = 0; i < nconns; i++) stalled += cs[i].done == 0;
+    char head[160];
+    snprintf(head, sizeof head, "mode=pingpong conns=%d size=%zu stalled=%d", nconns, size, stalled);
     print_stats(head, &s, measured, errors, capped, &c0, &c1);
     for (int i = 0; i < nconns; i++)
         if (cs[i].fd >= 0) close(cs[i].fd);
@@ -488,7 +508,7 @@ static int run_connrate(int nworkers, int seconds, int warmup) {
     uint64_t stop = now < t_end ? now : t_end;
     double measured = stop > t_measure ? (stop - t_measure) / 1e9 : 0.0;
 
-    char head[128];
+    char head[160];
     snprintf(head, sizeof head, "mode=connrate workers=%d size=%d", nworkers, CONNRATE_SIZE);
     print_stats(head, &s, measured, cr_errors - errors_at_measure, capped, &c0, &c1);
     for (int i = 0; i < nworkers; i++)
@@ -501,9 +521,7 @@ static int run_connrate(int nworkers, int seconds, int warmup) {
 static int run_check(void) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) die("socket");
-    struct timeval tv = {.tv_sec = 2};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    set_timeouts(fd, CONNECT_TIMEOUT_S);
     int ok = 0;
     uint8_t out[CONNRATE_SIZE], in[CONNRATE_SIZE];
     build_msg(out, sizeof out, 1);

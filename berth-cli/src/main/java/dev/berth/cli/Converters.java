@@ -21,6 +21,18 @@ final class Converters {
         return new TypeConversionException(e.getMessage());
     }
 
+    /** A port to connect to: 1-65535. */
+    static final class Port implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                return Ports.parse(value, false);
+            } catch (InvalidValueException e) {
+                throw rejected(e);
+            }
+        }
+    }
+
     /** A port where 0 means "pick a free one". */
     static final class PortOrZero implements ITypeConverter<Integer> {
         @Override

@@ -20,8 +20,13 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     }
 
     static String describe(ParameterException e) {
-        if (e.getCause() instanceof TypeConversionException conversion && e.getArgSpec() instanceof OptionSpec option) {
-            return option.longestName() + " " + conversion.getMessage();
+        if (e.getCause() instanceof TypeConversionException conversion) {
+            if (e.getArgSpec() instanceof OptionSpec option) {
+                return option.longestName() + " " + conversion.getMessage();
+            }
+            if (e.getArgSpec() != null) {
+                return e.getArgSpec().paramLabel() + " " + conversion.getMessage();
+            }
         }
         String message = e.getMessage();
         String hint = " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')";

@@ -413,8 +413,8 @@ public final class AttemptScheduler {
         List<AttemptRecord> records = records(now);
         String what = switch (kind) {
             case NO_ADDRESSES -> "no addresses (" + resolutionSummary() + ")";
-            case ALL_ATTEMPTS_FAILED -> "all " + attempts.size() + " connection attempt" + (attempts.size() == 1 ? "" : "s")
-                    + " failed";
+            case ALL_ATTEMPTS_FAILED -> attempts.size() == 1 ? "the only connection attempt failed"
+                    : "all " + attempts.size() + " connection attempts failed";
             case DEADLINE_EXCEEDED -> "deadline of " + millis(options.timeout().toNanos()) + " exceeded"
                     + (attempts.isEmpty() ? " while resolving (" + resolutionSummary() + ")"
                     : " after " + attempts.size() + " attempt" + (attempts.size() == 1 ? "" : "s"));

@@ -37,4 +37,60 @@ public interface DialListener {
 
     /** Observes nothing. */
     DialListener NONE = new DialListener() {};
+
+    /** Calls each of {@code listeners} in order. */
+    static DialListener of(DialListener... listeners) {
+        List<DialListener> all = List.of(listeners);
+        return new DialListener() {
+            @Override
+            public void dialStart(String host, int port) {
+                all.forEach(l -> l.dialStart(host, port));
+            }
+
+            @Override
+            public void resolutionStart(String host, Family family) {
+                all.forEach(l -> l.resolutionStart(host, family));
+            }
+
+            @Override
+            public void resolutionEnd(String host, Family family, List<InetAddress> addresses) {
+                all.forEach(l -> l.resolutionEnd(host, family, addresses));
+            }
+
+            @Override
+            public void resolutionFailed(String host, Family family, Throwable error) {
+                all.forEach(l -> l.resolutionFailed(host, family, error));
+            }
+
+            @Override
+            public void attemptStart(InetSocketAddress address, Family family) {
+                all.forEach(l -> l.attemptStart(address, family));
+            }
+
+            @Override
+            public void attemptConnected(AttemptRecord attempt, boolean won) {
+                all.forEach(l -> l.attemptConnected(attempt, won));
+            }
+
+            @Override
+            public void attemptFailed(AttemptRecord attempt) {
+                all.forEach(l -> l.attemptFailed(attempt));
+            }
+
+            @Override
+            public void attemptCancelled(AttemptRecord attempt) {
+                all.forEach(l -> l.attemptCancelled(attempt));
+            }
+
+            @Override
+            public void dialEnd(AttemptRecord winner, List<AttemptRecord> attempts) {
+                all.forEach(l -> l.dialEnd(winner, attempts));
+            }
+
+            @Override
+            public void dialFailed(DialException error) {
+                all.forEach(l -> l.dialFailed(error));
+            }
+        };
+    }
 }

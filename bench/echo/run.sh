@@ -1,0 +1,366 @@
+#!/usr/bin/env bash
+# Echo-server benchmark: `berth echo` side by side with `sockperf server` (C, epoll) and socat,
+# on 127.0.0.1 only, in one run. Writes bench/results/echo-<timestamp>.{md,csv,raw} and
+# server logs bench/results/echo-<timestamp>.<target>.log.
+#
+#   BERTH_JAR=/path/to/berth.jar bench/echo/run.sh
+#
+# Knobs (environment): DURATION=5 measured seconds per row, WARMUP=1 warm-up seconds per row,
+# BERTH_WARMUP=5 seconds of pingpong and of connrate before measuring each Berth server,
+# CONNS=64, WORKERS=4, SIZE=64, PORT_BASE=18801 (uses PORT_BASE..PORT_BASE+3),
+# SERVER_CPU=1, LOAD_CPU=0. See bench/echo/README.md.
+set -euo pipefail
+
+# ---- configuration ------------------------------------------------------------------------
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+USER_BERTH_JAR="${BERTH_JAR:-}"      # for the command line in the report
+export BERTH_JAR="${BERTH_JAR:-$REPO_DIR/berth-cli/target/berth.jar}"  # bin/berth honours it
+
+HOST=127.0.0.1                       # all traffic stays on loopback
+DURATION="${DURATION:-5}"
+WARMUP="${WARMUP:-1}"
+BERTH_WARMUP="${BERTH_WARMUP:-5}"
+CONNS="${CONNS:-64}"
+WORKERS="${WORKERS:-4}"
+SIZE="${SIZE:-64}"
+PORT_BASE="${PORT_BASE:-18801}"
+SERVER_CPU="${SERVER_CPU:-1}"
+LOAD_CPU="${LOAD_CPU:-0}"
+BUDGET_S=270                         # refuse to start a new step after this many seconds
+
+TOOLS_SRC="$BENCH_DIR/tools/echoload.c"
+TOOLS_BUILD="$BENCH_DIR/tools/build"
+ECHOLOAD="$TOOLS_BUILD/echoload"
+RESULTS_DIR="$BENCH_DIR/results"
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+OUT_MD="$RESULTS_DIR/echo-$STAMP.md"
+OUT_CSV="$RESULTS_DIR/echo-$STAMP.csv"
+OUT_RAW="$RESULTS_DIR/echo-$STAMP.raw"
+WORK_DIR=""                          # private temp dir (sockperf feed file), made in main
+
+STARTED_PIDS=()                      # every server process this script started
+declare -A STOPPED=()                # PIDs already stopped and reaped (never signalled again)
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+fail() { log "error: $*"; exit 1; }
+
+# ---- process bookkeeping ------------------------------------------------------------------
+
+# Prints the PIDs whose parent is $1 (socat forks one child per connection). Reads /proc, so
+# procps is not needed; bounded by the number of processes.
+children_of() {
+  local parent="$1" stat rest ppid pid
+  for stat in /proc/[0-9]*/stat; do
+    rest="$(cat "$stat" 2>/dev/null)" || continue
+    pid="${rest%% *}"
+    rest="${rest##*) }"              # drop "pid (comm) ", comm may contain spaces
+    ppid="$(cut -d' ' -f2 <<<"$rest")"
+    [[ "$ppid" == "$parent" ]] && echo "$pid"
+  done
+  return 0
+}
+
+# Stops one process we started, by PID: SIGTERM, wait up to 10 s, then SIGKILL. A forking
+# server's children (socat: one per connection) are signalled by PID first.
+stop_pid() {
+  local pid="$1" i kid
+  [[ -n "${STOPPED[$pid]:-}" ]] && return 0
+  STOPPED[$pid]=1
+  if kill -0 "$pid" 2>/dev/null; then
+    for kid in $(children_of "$pid"); do
+      kill -TERM "$kid" 2>/dev/null || true
+    done
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "pid $pid ignored SIGTERM for 10 s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  wait "$pid" 2>/dev/null || true
+  return 0
+}
+
+cleanup() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do
+    stop_pid "$pid"
+  done
+  [[ -n "$WORK_DIR" ]] && rm -rf "$WORK_DIR"
+  return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+check_budget() {
+  ((SECONDS < BUDGET_S)) || fail "time budget of ${BUDGET_S}s used up; stopping"
+}
+
+# ---- setup --------------------------------------------------------------------------------
+
+install_tools() {
+  if command -v sockperf >/dev/null && command -v socat >/dev/null && command -v gcc >/dev/null; then
+    log "sockperf, socat and gcc are installed"
+    return 0
+  fi
+  log "installing sockperf socat gcc (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-get install -y sockperf socat gcc >/dev/null; then
+    apt-get update >/dev/null
+    apt-get install -y sockperf socat gcc >/dev/null
+  fi
+}
+
+build_echoload() {
+  mkdir -p "$TOOLS_BUILD"
+  gcc -O2 -Wall -Wextra -o "$ECHOLOAD" "$TOOLS_SRC"
+  log "built $ECHOLOAD"
+}
+
+preflight() {
+  local v
+  for v in DURATION WARMUP BERTH_WARMUP CONNS WORKERS SIZE PORT_BASE SERVER_CPU LOAD_CPU; do
+    [[ "${!v}" =~ ^[0-9]+$ ]] || fail "$v must be a non-negative integer, got '${!v}'"
+  done
+  ((DURATION >= 1 && DURATION <= 30)) || fail "DURATION must be 1..30"
+  ((WARMUP <= 10 && BERTH_WARMUP <= 30)) || fail "WARMUP must be <= 10 and BERTH_WARMUP <= 30"
+  ((CONNS >= 1 && CONNS <= 1024 && WORKERS >= 1 && WORKERS <= 64)) || fail "CONNS 1..1024, WORKERS 1..64"
+  ((SIZE >= 16 && SIZE <= 65536)) || fail "SIZE must be 16..65536"
+  ((PORT_BASE >= 1024 && PORT_BASE <= 65000)) || fail "PORT_BASE must be 1024..65000"
+  local ncpu
+  ncpu="$(nproc)"
+  ((SERVER_CPU < ncpu && LOAD_CPU < ncpu && SERVER_CPU != LOAD_CPU)) ||
+    fail "need two distinct CPUs SERVER_CPU=$SERVER_CPU LOAD_CPU=$LOAD_CPU (this machine has $ncpu)"
+  [[ -f "$BERTH_JAR" ]] || fail "berth jar not found at $BERTH_JAR (set BERTH_JAR)"
+  command -v taskset >/dev/null || fail "taskset (util-linux) is missing"
+  local port
+  for port in $(seq "$PORT_BASE" $((PORT_BASE + 3))); do
+    if port_open "$port"; then
+      fail "127.0.0.1:$port is already in use; choose another PORT_BASE"
+    fi
+  done
+}
+
+# True if something accepts connections on 127.0.0.1:$1 (bash /dev/tcp, 2 s bound).
+port_open() {
+  timeout 2 bash -c "exec 3<>/dev/tcp/$HOST/$1" 2>/dev/null
+}
+
+# ---- servers ------------------------------------------------------------------------------
+
+# Starts a server pinned to SERVER_CPU, remembers its PID in SERVER_PID and STARTED_PIDS.
+# Usage: start_server LOGFILE COMMAND...
+SERVER_PID=""
+start_server() {
+  local logfile="$1"
+  shift
+  taskset -c "$SERVER_CPU" "$@" >"$logfile" 2>&1 &
+  SERVER_PID=$!
+  STARTED_PIDS+=("$SERVER_PID")
+}
+
+# Waits (at most 20 s) until the server on port $1 answers one echo round trip.
+wait_ready() {
+  local port="$1" i
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$SERVER_PID" 2>/dev/null || fail "server pid $SERVER_PID exited during start-up"
+    if "$ECHOLOAD" check "$HOST" "$port" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  fail "server on port $port did not echo within 20 s"
+}
+
+start_sockperf() { # sockperf serves several TCP connections only in its epoll mode (-f feed file)
+  local port="$1" feed="$WORK_DIR/sockperf.feed"
+  echo "T:$HOST:$port" >"$feed"
+  start_server "$2" sockperf server -f "$feed" -F epoll
+}
+
+start_socat() { # one forked socat per connection, echoing through an unnamed pipe
+  start_server "$2" socat -b65536 "TCP-LISTEN:$1,bind=$HOST,reuseaddr,fork,nodelay,backlog=1024" PIPE
+}
+
+start_berth_warn() {
+  start_server "$2" "$REPO_DIR/bin/berth" echo --threads 1 --bind "$HOST" --port "$1" --log-level warn
+}
+
+start_berth_info() { # default level (info), JSON access log discarded (stderr to /dev/null)
+  taskset -c "$SERVER_CPU" "$REPO_DIR/bin/berth" echo --threads 1 --bind "$HOST" --port "$1" \
+    --log-format json >"$2" 2>/dev/null &
+  SERVER_PID=$!
+  STARTED_PIDS+=("$SERVER_PID")
+}
+
+# ---- load ---------------------------------------------------------------------------------
+
+# Runs echoload pinned to LOAD_CPU, bounded by timeout; appends "target=... test=... <line>"
+# to the raw file and prints the line. A run with errors still yields its line.
+LAST=""
+load() {
+  local target="$1" test="$2" warmup="$3" seconds="$4"
+  shift 4
+  check_budget
+  local line rc=0
+  line="$(timeout $((warmup + seconds + 10)) taskset -c "$LOAD_CPU" "$ECHOLOAD" -w "$warmup" "$@")" || rc=$?
+  if [[ -z "$line" ]]; then
+    fail "echoload $* against $target produced no result (exit $rc)"
+  fi
+  line="target=$target test=$test exit=$rc $line"
+  echo "$line" >>"$OUT_RAW"
+  LAST="$line"
+  log "$target $test: $(field rate) /s p50 $(field p50_us) us p99 $(field p99_us) us errors $(field errors) stalled $(field stalled)"
+}
+
+# Value of key $1 in LAST ("-" if absent).
+field() {
+  awk -v k="$1" '{ v = "-"; for (i = 1; i <= NF; i++) { n = index($i, "="); if (substr($i, 1, n - 1) == k) v = substr($i, n + 1) } print v }' <<<"$LAST"
+}
+
+CSV_HEADER="target,pp1_p50_us,pp1_p99_us,pp1_p999_us,pp1_rps,ppN_p50_us,ppN_p99_us,ppN_p999_us,ppN_rps,conn_per_s,conn_p50_us,conn_p99_us,errors,stalled,ppN_client_cpu,ppN_server_cpu,conn_client_cpu,conn_server_cpu"
+
+# Measures one running server and appends its CSV row.
+measure() {
+  local target="$1" port="$2" row errors=0 stalled=0
+  load "$target" "pingpong-1" "$WARMUP" "$DURATION" pingpong "$HOST" "$port" 1 "$DURATION" "$SIZE"
+  row="$target,$(field p50_us),$(field p99_us),$(field p999_us),$(field rate)"
+  errors=$((errors + $(field errors))); stalled=$((stalled + $(field stalled)))
+
+  load "$target" "pingpong-$CONNS" "$WARMUP" "$DURATION" pingpong "$HOST" "$port" "$CONNS" "$DURATION" "$SIZE"
+  row="$row,$(field p50_us),$(field p99_us),$(field p999_us),$(field rate)"
+  errors=$((errors + $(field errors))); stalled=$((stalled + $(field stalled)))
+  local pp_cpu
+  pp_cpu="$(field self_cpu),$(field "cpu${SERVER_CPU}_busy")"
+
+  load "$target" "connrate-$WORKERS" "$WARMUP" "$DURATION" connrate "$HOST" "$port" "$WORKERS" "$DURATION"
+  row="$row,$(field rate),$(field p50_us),$(field p99_us)"
+  errors=$((errors + $(field errors)))
+  row="$row,$errors,$stalled,$pp_cpu,$(field self_cpu),$(field "cpu${SERVER_CPU}_busy")"
+  echo "$row" >>"$OUT_CSV"
+}
+
+# JIT warm-up for the JVM: pingpong and connrate for BERTH_WARMUP seconds each, not recorded
+# in the CSV (the lines go to the raw file as test=warmup-*).
+warm_up_jvm() {
+  local target="$1" port="$2"
+  ((BERTH_WARMUP > 0)) || return 0
+  log "$target: JVM warm-up, ${BERTH_WARMUP}s pingpong + ${BERTH_WARMUP}s connrate"
+  load "$target" "warmup-pingpong" 0 "$BERTH_WARMUP" pingpong "$HOST" "$port" "$CONNS" "$BERTH_WARMUP" "$SIZE"
+  load "$target" "warmup-connrate" 0 "$BERTH_WARMUP" connrate "$HOST" "$port" "$WORKERS" "$BERTH_WARMUP"
+}
+
+# Runs one target end to end: start, wait until it echoes, (warm up), measure, stop.
+bench_target() {
+  local target="$1" port="$2" starter="$3" jvm="$4"
+  check_budget
+  log "== $target on $HOST:$port (CPU $SERVER_CPU)"
+  "$starter" "$port" "$RESULTS_DIR/echo-$STAMP.$target.log"
+  wait_ready "$port"
+  [[ "$jvm" == yes ]] && warm_up_jvm "$target" "$port"
+  measure "$target" "$port"
+  stop_pid "$SERVER_PID"
+}
+
+# ---- report -------------------------------------------------------------------------------
+
+# Markdown table from the CSV: every cell "value (ratio)", ratio = value / best value in its
+# column (best = lowest for latencies, highest for rates).
+write_markdown() {
+  local cmd="$1"
+  {
+    echo "# Echo benchmark $STAMP"
+    echo
+    echo "Command: \`$cmd\`"
+    echo
+    echo "- Host: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), kernel $(uname -r), $(. /etc/os-release && echo "$PRETTY_NAME")"
+    echo "- Placement: servers on CPU $SERVER_CPU, load generator (echoload, one thread, epoll) on CPU $LOAD_CPU, all traffic to $HOST"
+    echo "- Each row: ${WARMUP} s warm-up + ${DURATION} s measured; ${SIZE}-byte messages; closed loop; Berth rows after ${BERTH_WARMUP} s pingpong + ${BERTH_WARMUP} s connrate JVM warm-up"
+    echo "- Load average before the run: $LOADAVG"
+    echo "- Versions: sockperf $(sockperf --version 2>&1 | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -n 1), $(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/socat \1/p'), $("$REPO_DIR/bin/berth" --version 2>/dev/null | head -n 1 || echo 'berth ?'), $(java_version)"
+    echo "- Berth jar: $BERTH_JAR (sha256 $(sha256sum "$BERTH_JAR" | cut -c1-12))"
+    echo
+    echo "Ratios in parentheses are value ÷ best value in the column: for latencies lower is better (best = 1.00, 2.00 = twice as slow); for rates higher is better (best = 1.00, 0.50 = half the rate)."
+    echo
+    awk -F, -v conns="$CONNS" -v workers="$WORKERS" -v size="$SIZE" '
+      NR == 1 { next }
+      {
+        n++; name[n] = $1
+        for (c = 2; c <= 12; c++) v[n, c] = $c + 0
+        err[n] = $13; stl[n] = $14
+        for (c = 15; c <= 18; c++) cpu[n, c] = $c
+      }
+      function lower_is_better(c) { return !(c == 5 || c == 9 || c == 10) }
+      function fmt(x) { return x >= 100 ? sprintf("%.0f", x) : sprintf("%.1f", x) }
+      END {
+        for (c = 2; c <= 12; c++) {
+          best[c] = v[1, c]
+          for (i = 2; i <= n; i++)
+            if (lower_is_better(c) ? v[i, c] < best[c] : v[i, c] > best[c]) best[c] = v[i, c]
+        }
+        printf "| Server | 1 conn p50 µs | 1 conn p99 µs | 1 conn p99.9 µs | %s conn p50 µs | %s conn p99 µs | %s conn p99.9 µs | %s conn req/s | new conn/s (%s workers) |\n", conns, conns, conns, conns, workers
+        print "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+        split("2 3 4 6 7 8 9 10", cols, " ")
+        for (i = 1; i <= n; i++) {
+          line = "| " name[i]
+          for (k = 1; k <= 8; k++) {
+            c = cols[k]
+            r = best[c] > 0 ? v[i, c] / best[c] : 0
+            line = line sprintf(" | %s (%.2f)", fmt(v[i, c]), r)
+          }
+          print line " |"
+        }
+        print ""
+        print "Diagnostics: CPU use during the measured window (1.00 = one full core). `client` is echoload itself; `server CPU` is the whole server core (process + its kernel work). A client near 1.00 means that row is limited by the load generator, not the server."
+        print ""
+        printf "| Server | %s conn: client | %s conn: server CPU | connrate: client | connrate: server CPU | connrate p50 µs | connrate p99 µs | errors | stalled conns |\n", conns, conns
+        print "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+        for (i = 1; i <= n; i++)
+          printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name[i], cpu[i, 15], cpu[i, 16], cpu[i, 17], cpu[i, 18], fmt(v[i, 11]), fmt(v[i, 12]), err[i], stl[i]
+      }' "$OUT_CSV"
+    echo
+    echo "Raw echoload lines: \`$(basename "$OUT_RAW")\`; CSV: \`$(basename "$OUT_CSV")\`."
+  } >"$OUT_MD"
+}
+
+java_version() {
+  local j
+  for j in "${JAVA_HOME:-}/bin/java" "$(command -v java 2>/dev/null)" /usr/lib/jvm/*/bin/java; do
+    [[ -x "$j" ]] || continue
+    "$j" -version 2>&1 | head -n 1 | tr -d '"'
+    return 0
+  done
+  echo "java ?"
+}
+
+# ---- main ---------------------------------------------------------------------------------
+
+main() {
+  local cmd="$0 $*"
+  [[ -n "$USER_BERTH_JAR" ]] && cmd="BERTH_JAR=$USER_BERTH_JAR $cmd"
+  install_tools
+  build_echoload
+  preflight
+  mkdir -p "$RESULTS_DIR"
+  WORK_DIR="$(mktemp -d /tmp/berth-echo-bench.XXXXXX)"
+  LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
+  log "load average before the run: $LOADAVG (anything well above 0 adds noise)"
+  echo "$CSV_HEADER" >"$OUT_CSV"
+  : >"$OUT_RAW"
+
+  bench_target sockperf "$PORT_BASE" start_sockperf no
+  bench_target socat $((PORT_BASE + 1)) start_socat no
+  bench_target berth-warn $((PORT_BASE + 2)) start_berth_warn yes
+  bench_target berth-info-json $((PORT_BASE + 3)) start_berth_info yes
+
+  write_markdown "$cmd"
+  log "done in ${SECONDS}s: $OUT_MD"
+  cat "$OUT_MD"
+}
+
+main "$@"
