@@ -8,7 +8,8 @@
 # Knobs (environment): DURATION=5 measured seconds per row, WARMUP=1 warm-up seconds per row,
 # BERTH_WARMUP=5 seconds of pingpong and of connrate before measuring each Berth server,
 # CONNS=64, WORKERS=4, SIZE=64, PORT_BASE=18801 (uses PORT_BASE..PORT_BASE+3),
-# SERVER_CPU=1, LOAD_CPU=0. See bench/echo/README.md.
+# SERVER_CPU=1, LOAD_CPU=0, IDLE_WAIT=30 (seconds to wait for other load to go away).
+# See bench/echo/README.md.
 set -euo pipefail
 
 # ---- configuration ------------------------------------------------------------------------
@@ -16,6 +17,10 @@ set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
 USER_BERTH_JAR="${BERTH_JAR:-}"      # for the command line in the report
+declare -A USER_ENV=()               # knobs set in the environment, also for the report
+for knob in LOAD_CPU SERVER_CPU PORT_BASE SIZE WORKERS CONNS BERTH_WARMUP WARMUP DURATION IDLE_WAIT; do
+  [[ -n "${!knob:-}" ]] && USER_ENV[$knob]="${!knob}"
+done
 export BERTH_JAR="${BERTH_JAR:-$REPO_DIR/berth-cli/target/berth.jar}"  # bin/berth honours it
 
 HOST=127.0.0.1                       # all traffic stays on loopback
@@ -28,7 +33,8 @@ SIZE="${SIZE:-64}"
 PORT_BASE="${PORT_BASE:-18801}"
 SERVER_CPU="${SERVER_CPU:-1}"
 LOAD_CPU="${LOAD_CPU:-0}"
-BUDGET_S=270                         # refuse to start a new step after this many seconds
+IDLE_WAIT="${IDLE_WAIT:-30}"         # seconds to wait for other load to go away
+BUDGET_S=$((270 + IDLE_WAIT))        # refuse to start a new step after this many seconds
 
 TOOLS_SRC="$BENCH_DIR/tools/echoload.c"
 TOOLS_BUILD="$BENCH_DIR/tools/build"
@@ -39,6 +45,8 @@ OUT_MD="$RESULTS_DIR/echo-$STAMP.md"
 OUT_CSV="$RESULTS_DIR/echo-$STAMP.csv"
 OUT_RAW="$RESULTS_DIR/echo-$STAMP.raw"
 WORK_DIR=""                          # private temp dir (sockperf feed file), made in main
+BUSY_BEFORE=0                        # % of all CPUs busy with other work before the run
+LOADAVG=""
 
 STARTED_PIDS=()                      # every server process this script started
 declare -A STOPPED=()                # PIDs already stopped and reaped (never signalled again)
@@ -124,11 +132,12 @@ build_echoload() {
 
 preflight() {
   local v
-  for v in DURATION WARMUP BERTH_WARMUP CONNS WORKERS SIZE PORT_BASE SERVER_CPU LOAD_CPU; do
+  for v in IDLE_WAIT DURATION WARMUP BERTH_WARMUP CONNS WORKERS SIZE PORT_BASE SERVER_CPU LOAD_CPU; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || fail "$v must be a non-negative integer, got '${!v}'"
   done
   ((DURATION >= 1 && DURATION <= 30)) || fail "DURATION must be 1..30"
   ((WARMUP <= 10 && BERTH_WARMUP <= 30)) || fail "WARMUP must be <= 10 and BERTH_WARMUP <= 30"
+  ((IDLE_WAIT <= 120)) || fail "IDLE_WAIT must be <= 120"
   ((CONNS >= 1 && CONNS <= 1024 && WORKERS >= 1 && WORKERS <= 64)) || fail "CONNS 1..1024, WORKERS 1..64"
   ((SIZE >= 16 && SIZE <= 65536)) || fail "SIZE must be 16..65536"
   ((PORT_BASE >= 1024 && PORT_BASE <= 65000)) || fail "PORT_BASE must be 1024..65000"
@@ -149,6 +158,30 @@ preflight() {
 # True if something accepts connections on 127.0.0.1:$1 (bash /dev/tcp, 2 s bound).
 port_open() {
   timeout 2 bash -c "exec 3<>/dev/tcp/$HOST/$1" 2>/dev/null
+}
+
+# Percent of all CPUs busy over one second (/proc/stat), i.e. load from other programs.
+busy_percent() {
+  local a b
+  a="$(awk '/^cpu / { print $2+$3+$4+$6+$7+$8+$9, $5+$6 }' /proc/stat)"
+  sleep 1
+  b="$(awk '/^cpu / { print $2+$3+$4+$6+$7+$8+$9, $5+$6 }' /proc/stat)"
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ");
+    busy = y[1] - x[1]; idle = y[2] - x[2]; printf "%d", (busy + idle) > 0 ? 100 * busy / (busy + idle) : 0 }'
+}
+
+# The numbers are only meaningful on an otherwise idle machine: wait (at most IDLE_WAIT
+# seconds) for other programs to quiet down, then go on regardless and say so in the report.
+wait_for_quiet() {
+  local i
+  BUSY_BEFORE="$(busy_percent)"
+  for ((i = 1; i < IDLE_WAIT && BUSY_BEFORE > 10; i++)); do
+    ((i == 1)) && log "machine is ${BUSY_BEFORE}% busy with other work; waiting up to ${IDLE_WAIT}s for it to quiet down"
+    BUSY_BEFORE="$(busy_percent)"
+  done
+  if ((BUSY_BEFORE > 10)); then
+    log "warning: machine still ${BUSY_BEFORE}% busy before the run; results will be noisy"
+  fi
 }
 
 # ---- servers ------------------------------------------------------------------------------
@@ -201,7 +234,8 @@ start_berth_info() { # default level (info), JSON access log discarded (stderr t
 # ---- load ---------------------------------------------------------------------------------
 
 # Runs echoload pinned to LOAD_CPU, bounded by timeout; appends "target=... test=... <line>"
-# to the raw file and prints the line. A run with errors still yields its line.
+# to the raw file, keeps the line in LAST and logs a summary. A run with errors (exit 1)
+# still yields its line; no line at all (setup failure, timeout) stops the benchmark.
 LAST=""
 load() {
   local target="$1" test="$2" warmup="$3" seconds="$4"
@@ -223,7 +257,7 @@ field() {
   awk -v k="$1" '{ v = "-"; for (i = 1; i <= NF; i++) { n = index($i, "="); if (substr($i, 1, n - 1) == k) v = substr($i, n + 1) } print v }' <<<"$LAST"
 }
 
-CSV_HEADER="target,pp1_p50_us,pp1_p99_us,pp1_p999_us,pp1_rps,ppN_p50_us,ppN_p99_us,ppN_p999_us,ppN_rps,conn_per_s,conn_p50_us,conn_p99_us,errors,stalled,ppN_client_cpu,ppN_server_cpu,conn_client_cpu,conn_server_cpu"
+CSV_HEADER="target,pp1_p50_us,pp1_p99_us,pp1_p999_us,pp1_rps,ppN_p50_us,ppN_p99_us,ppN_p999_us,ppN_rps,conn_per_s,conn_p50_us,conn_p99_us,errors,stalled,ppN_client_core,ppN_server_core,conn_client_core,conn_server_core"
 
 # Measures one running server and appends its CSV row.
 measure() {
@@ -236,12 +270,12 @@ measure() {
   row="$row,$(field p50_us),$(field p99_us),$(field p999_us),$(field rate)"
   errors=$((errors + $(field errors))); stalled=$((stalled + $(field stalled)))
   local pp_cpu
-  pp_cpu="$(field self_cpu),$(field "cpu${SERVER_CPU}_busy")"
+  pp_cpu="$(field "cpu${LOAD_CPU}_busy"),$(field "cpu${SERVER_CPU}_busy")"
 
   load "$target" "connrate-$WORKERS" "$WARMUP" "$DURATION" connrate "$HOST" "$port" "$WORKERS" "$DURATION"
   row="$row,$(field rate),$(field p50_us),$(field p99_us)"
   errors=$((errors + $(field errors)))
-  row="$row,$errors,$stalled,$pp_cpu,$(field self_cpu),$(field "cpu${SERVER_CPU}_busy")"
+  row="$row,$errors,$stalled,$pp_cpu,$(field "cpu${LOAD_CPU}_busy"),$(field "cpu${SERVER_CPU}_busy")"
   echo "$row" >>"$OUT_CSV"
 }
 
@@ -262,7 +296,10 @@ bench_target() {
   log "== $target on $HOST:$port (CPU $SERVER_CPU)"
   "$starter" "$port" "$RESULTS_DIR/echo-$STAMP.$target.log"
   wait_ready "$port"
-  [[ "$jvm" == yes ]] && warm_up_jvm "$target" "$port"
+  if [[ "$jvm" == yes ]]; then
+    JAVA_BIN="$(readlink "/proc/$SERVER_PID/exe" || true)"
+    warm_up_jvm "$target" "$port"
+  fi
   measure "$target" "$port"
   stop_pid "$SERVER_PID"
 }
@@ -278,10 +315,10 @@ write_markdown() {
     echo
     echo "Command: \`$cmd\`"
     echo
-    echo "- Host: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), kernel $(uname -r), $(. /etc/os-release && echo "$PRETTY_NAME")"
+    echo "- Host: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), kernel $(uname -r), $(sed -n 's/^PRETTY_NAME="\(.*\)"$/\1/p' /etc/os-release)"
     echo "- Placement: servers on CPU $SERVER_CPU, load generator (echoload, one thread, epoll) on CPU $LOAD_CPU, all traffic to $HOST"
     echo "- Each row: ${WARMUP} s warm-up + ${DURATION} s measured; ${SIZE}-byte messages; closed loop; Berth rows after ${BERTH_WARMUP} s pingpong + ${BERTH_WARMUP} s connrate JVM warm-up"
-    echo "- Load average before the run: $LOADAVG"
+    echo "- Other load just before the run: ${BUSY_BEFORE}% of all CPUs busy (1 s sample), load average $LOADAVG$( ((BUSY_BEFORE > 10)) && echo ' — **the machine was busy; treat these numbers as noisy**')"
     echo "- Versions: sockperf $(sockperf --version 2>&1 | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -n 1), $(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/socat \1/p'), $("$REPO_DIR/bin/berth" --version 2>/dev/null | head -n 1 || echo 'berth ?'), $(java_version)"
     echo "- Berth jar: $BERTH_JAR (sha256 $(sha256sum "$BERTH_JAR" | cut -c1-12))"
     echo
@@ -296,6 +333,7 @@ write_markdown() {
         for (c = 15; c <= 18; c++) cpu[n, c] = $c
       }
       function lower_is_better(c) { return !(c == 5 || c == 9 || c == 10) }
+      function per_op(busy, rate) { return rate > 0 ? sprintf("%.1f", busy * 1e6 / rate) : "-" }
       function fmt(x) { return x >= 100 ? sprintf("%.0f", x) : sprintf("%.1f", x) }
       END {
         for (c = 2; c <= 12; c++) {
@@ -316,40 +354,45 @@ write_markdown() {
           print line " |"
         }
         print ""
-        print "Diagnostics: CPU use during the measured window (1.00 = one full core). `client` is echoload itself; `server CPU` is the whole server core (process + its kernel work). A client near 1.00 means that row is limited by the load generator, not the server."
+        print "Diagnostics: busy share of each core during the measured window (1.00 = the core never idled), from /proc/stat, so kernel and softirq work count too. `client core` near 1.00 means the row is limited by the load generator, not the server. `server CPU µs/op` = server-core busy time ÷ operations: the server-side cost of one request or one connection (lower is better), which stays comparable even when the client is the bottleneck."
         print ""
-        printf "| Server | %s conn: client | %s conn: server CPU | connrate: client | connrate: server CPU | connrate p50 µs | connrate p99 µs | errors | stalled conns |\n", conns, conns
-        print "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+        printf "| Server | %s conn: client core | %s conn: server core | %s conn: server CPU µs/req | connrate: client core | connrate: server core | connrate: server CPU µs/conn | connrate p50 µs | connrate p99 µs | errors | stalled conns |\n", conns, conns, conns
+        print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         for (i = 1; i <= n; i++)
-          printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name[i], cpu[i, 15], cpu[i, 16], cpu[i, 17], cpu[i, 18], fmt(v[i, 11]), fmt(v[i, 12]), err[i], stl[i]
+          printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name[i], cpu[i, 15], cpu[i, 16], per_op(cpu[i, 16], v[i, 9]), cpu[i, 17], cpu[i, 18], per_op(cpu[i, 18], v[i, 10]), fmt(v[i, 11]), fmt(v[i, 12]), err[i], stl[i]
       }' "$OUT_CSV"
     echo
     echo "Raw echoload lines: \`$(basename "$OUT_RAW")\`; CSV: \`$(basename "$OUT_CSV")\`."
   } >"$OUT_MD"
 }
 
+# Version of the java binary the Berth server actually ran on (JAVA_BIN, read from
+# /proc/<pid>/exe while it was up).
+JAVA_BIN=""
 java_version() {
-  local j
-  for j in "${JAVA_HOME:-}/bin/java" "$(command -v java 2>/dev/null)" /usr/lib/jvm/*/bin/java; do
-    [[ -x "$j" ]] || continue
-    "$j" -version 2>&1 | head -n 1 | tr -d '"'
-    return 0
-  done
-  echo "java ?"
+  if [[ -n "$JAVA_BIN" && -x "$JAVA_BIN" ]]; then
+    "$JAVA_BIN" -version 2>&1 | head -n 1 | tr -d '"'
+  else
+    echo "java ?"
+  fi
 }
 
 # ---- main ---------------------------------------------------------------------------------
 
 main() {
-  local cmd="$0 $*"
+  local cmd="$0${*:+ $*}" v
+  for v in IDLE_WAIT DURATION WARMUP BERTH_WARMUP CONNS WORKERS SIZE PORT_BASE SERVER_CPU LOAD_CPU; do
+    [[ -n "${USER_ENV[$v]:-}" ]] && cmd="$v=${USER_ENV[$v]} $cmd"
+  done
   [[ -n "$USER_BERTH_JAR" ]] && cmd="BERTH_JAR=$USER_BERTH_JAR $cmd"
   install_tools
   build_echoload
   preflight
   mkdir -p "$RESULTS_DIR"
   WORK_DIR="$(mktemp -d /tmp/berth-echo-bench.XXXXXX)"
+  wait_for_quiet
   LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
-  log "load average before the run: $LOADAVG (anything well above 0 adds noise)"
+  log "before the run: ${BUSY_BEFORE}% of all CPUs busy with other work, load average $LOADAVG"
   echo "$CSV_HEADER" >"$OUT_CSV"
   : >"$OUT_RAW"
 

@@ -10,6 +10,7 @@ import dev.berth.dial.DialListener;
 import dev.berth.dial.DialOptions;
 import dev.berth.dial.DialTimeline;
 import dev.berth.dial.Family;
+import dev.berth.dial.ResolutionRecord;
 import dev.berth.dial.Resolver;
 import dev.berth.dial.SystemResolver;
 import dev.berth.server.listen.SocketAddresses;
@@ -133,10 +134,15 @@ final class DialCommand implements Callable<Integer> {
 
     private void printTimeline(PrintWriter out, DialTimeline t, String reply, String sendError) {
         out.println("dial " + (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port);
-        for (DialTimeline.Resolution r : t.resolutions()) {
-            String answer = r.addresses().isEmpty() ? r.error()
-                    : String.join(", ", r.addresses().stream().map(SocketAddresses::ip).toList());
-            out.printf("  %7s  resolve %s: %s%n", "+" + r.at().toMillis() + " ms", r.family().displayName(), answer);
+        for (ResolutionRecord r : t.resolutions()) {
+            if (r.outcome() == ResolutionRecord.Outcome.SKIPPED) {
+                continue;
+            }
+            String answer = !r.addresses().isEmpty() ? String.join(", ", r.addresses().stream().map(SocketAddresses::ip).toList())
+                    : r.error() != null ? r.error()
+                    : r.outcome() == ResolutionRecord.Outcome.ABANDONED ? "no answer yet (not needed)" : r.outcome().name();
+            out.printf("  %7s  resolve %s: %s%n", r.elapsed() == null ? "" : "+" + r.elapsed().toMillis() + " ms",
+                    r.family().displayName(), answer);
         }
         for (AttemptRecord a : t.attempts()) {
             String what = switch (a.outcome()) {
@@ -190,10 +196,15 @@ final class DialCommand implements Callable<Integer> {
         }
         root.put("elapsed_ms", t.elapsed().toMillis());
         ArrayNode resolutions = root.putArray("resolutions");
-        for (DialTimeline.Resolution r : t.resolutions()) {
+        for (ResolutionRecord r : t.resolutions()) {
             ObjectNode n = resolutions.addObject();
             n.put("family", r.family().label());
-            n.put("at_ms", r.at().toMillis());
+            n.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
+            if (r.elapsed() == null) {
+                n.putNull("at_ms");
+            } else {
+                n.put("at_ms", r.elapsed().toMillis());
+            }
             ArrayNode addrs = n.putArray("addresses");
             r.addresses().forEach(a -> addrs.add(SocketAddresses.ip(a)));
             n.put("error", r.error());

@@ -207,7 +207,7 @@ public final class BlockingDialer {
                         result = channels.remove(w.attempt());
                         AttemptRecord winner = scheduler.records(now).get(w.attempt().index());
                         listener.attemptConnected(winner, true);
-                        listener.dialEnd(winner, scheduler.records(now));
+                        listener.dialEnd(winner, scheduler.records(now), scheduler.resolutions());
                     }
                     case Fail f -> {
                         failure = f.error();

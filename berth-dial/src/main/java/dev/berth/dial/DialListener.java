@@ -3,6 +3,7 @@ package dev.berth.dial;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Observes dials: resolution per family, each attempt, the winner. Paired start / end / failed
@@ -31,7 +32,8 @@ public interface DialListener {
     /** An attempt was closed without an outcome of its own (another won, or the deadline passed). */
     default void attemptCancelled(AttemptRecord attempt) {}
 
-    default void dialEnd(AttemptRecord winner, List<AttemptRecord> attempts) {}
+    /** The dial connected; {@code attempts} in start order, {@code resolutions} per family asked. */
+    default void dialEnd(AttemptRecord winner, List<AttemptRecord> attempts, Map<Family, ResolutionRecord> resolutions) {}
 
     default void dialFailed(DialException error) {}
 
@@ -83,8 +85,8 @@ public interface DialListener {
             }
 
             @Override
-            public void dialEnd(AttemptRecord winner, List<AttemptRecord> attempts) {
-                all.forEach(l -> l.dialEnd(winner, attempts));
+            public void dialEnd(AttemptRecord winner, List<AttemptRecord> attempts, Map<Family, ResolutionRecord> resolutions) {
+                all.forEach(l -> l.dialEnd(winner, attempts, resolutions));
             }
 
             @Override

@@ -1,62 +1,50 @@
 package dev.berth.dial;
 
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Records a dial as it happens — what each family resolved to and when, each attempt and how
- * it ended, the winner — for printing a timeline. One instance per dial.
+ * Records how a dial ended — what each family resolved to and when, each attempt and how it
+ * ended, the winner — for printing a timeline. All times share one origin: the start of the
+ * dial. One instance per dial.
  */
 public final class DialTimeline implements DialListener {
 
-    /** One family's answer, with when it came. */
-    public record Resolution(Family family, Duration at, List<InetAddress> addresses, String error) {}
-
-    private long startNanos;
-    private final List<Resolution> resolutions = new ArrayList<>();
+    private List<ResolutionRecord> resolutions = List.of();
     private List<AttemptRecord> attempts = List.of();
     private AttemptRecord winner;
     private DialException failure;
     private Duration elapsed = Duration.ZERO;
 
     @Override
-    public synchronized void dialStart(String host, int port) {
-        startNanos = System.nanoTime();
-    }
-
-    @Override
-    public synchronized void resolutionEnd(String host, Family family, List<InetAddress> addresses) {
-        resolutions.add(new Resolution(family, since(), List.copyOf(addresses), addresses.isEmpty() ? "no address" : null));
-    }
-
-    @Override
-    public synchronized void resolutionFailed(String host, Family family, Throwable error) {
-        String text = error instanceof java.net.UnknownHostException ? "unknown host" : String.valueOf(error.getMessage());
-        resolutions.add(new Resolution(family, since(), List.of(), text));
-    }
-
-    @Override
-    public synchronized void dialEnd(AttemptRecord winner, List<AttemptRecord> attempts) {
+    public synchronized void dialEnd(AttemptRecord winner, List<AttemptRecord> attempts, Map<Family, ResolutionRecord> resolutions) {
         this.winner = winner;
         this.attempts = List.copyOf(attempts);
-        this.elapsed = since();
+        this.resolutions = sorted(resolutions);
+        this.elapsed = winner.end();
     }
 
     @Override
     public synchronized void dialFailed(DialException error) {
         this.failure = error;
         this.attempts = error.attempts();
+        this.resolutions = sorted(error.resolutions());
         this.elapsed = error.elapsed();
     }
 
-    private Duration since() {
-        return Duration.ofNanos(System.nanoTime() - startNanos);
+    /** Answers in the order they came (unanswered and skipped families last). */
+    private static List<ResolutionRecord> sorted(Map<Family, ResolutionRecord> byFamily) {
+        return byFamily.values().stream()
+                .sorted(Comparator.comparing(ResolutionRecord::elapsed, Comparator.nullsLast(Comparator.naturalOrder()))
+                        .thenComparing(ResolutionRecord::family))
+                .toList();
     }
 
-    public synchronized List<Resolution> resolutions() {
-        return List.copyOf(resolutions);
+    /** What each family resolved to, in answer order. */
+    public synchronized List<ResolutionRecord> resolutions() {
+        return resolutions;
     }
 
     /** Every attempt in start order (complete once the dial ended). */

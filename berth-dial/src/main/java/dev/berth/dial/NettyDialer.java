@@ -202,7 +202,7 @@ public final class NettyDialer {
             ch.config().setAutoRead(!Boolean.FALSE.equals(autoRead));
             AttemptRecord winner = record(attempt, now);
             listener.attemptConnected(winner, true);
-            listener.dialEnd(winner, scheduler.records(now));
+            listener.dialEnd(winner, scheduler.records(now), scheduler.resolutions());
             if (!promise.trySuccess(ch)) {
                 ch.close(); // cancelled by the caller in the same instant
             }

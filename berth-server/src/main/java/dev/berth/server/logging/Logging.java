@@ -51,6 +51,9 @@ public final class Logging {
         root.addAppender(appender);
         // Netty's own debug output is for Netty developers; keep it out unless asked for trace.
         context.getLogger("io.netty").setLevel(level == Level.DEBUG ? Level.INFO : level);
+        // In a network namespace with only loopback (a common sidecar setup) Netty warns that it
+        // found no MAC address for channel ids and uses random bytes: harmless, and not ours.
+        context.getLogger("io.netty.util.internal.MacAddressUtil").setLevel(Level.ERROR);
     }
 
     /** Flushes and stops logging; call once just before the process exits. */
