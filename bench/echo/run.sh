@@ -33,8 +33,9 @@ SIZE="${SIZE:-64}"
 PORT_BASE="${PORT_BASE:-18801}"
 SERVER_CPU="${SERVER_CPU:-1}"
 LOAD_CPU="${LOAD_CPU:-0}"
-IDLE_WAIT="${IDLE_WAIT:-30}"         # seconds to wait for other load to go away
-BUDGET_S=$((270 + IDLE_WAIT))        # refuse to start a new step after this many seconds
+IDLE_WAIT="${IDLE_WAIT:-30}"         # seconds to wait for other load to go away, at the start
+TARGET_IDLE_WAIT=10                  # ... and before each target (capped by IDLE_WAIT)
+BUDGET_S=$((240 + IDLE_WAIT + 4 * TARGET_IDLE_WAIT))  # no new step after this many seconds
 
 TOOLS_SRC="$BENCH_DIR/tools/echoload.c"
 TOOLS_BUILD="$BENCH_DIR/tools/build"
@@ -45,7 +46,6 @@ OUT_MD="$RESULTS_DIR/echo-$STAMP.md"
 OUT_CSV="$RESULTS_DIR/echo-$STAMP.csv"
 OUT_RAW="$RESULTS_DIR/echo-$STAMP.raw"
 WORK_DIR=""                          # private temp dir (sockperf feed file), made in main
-BUSY_BEFORE=0                        # % of all CPUs busy with other work before the run
 LOADAVG=""
 
 STARTED_PIDS=()                      # every server process this script started
@@ -167,20 +167,23 @@ busy_percent() {
   sleep 1
   b="$(awk '/^cpu / { print $2+$3+$4+$6+$7+$8+$9, $5+$6 }' /proc/stat)"
   awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ");
-    busy = y[1] - x[1]; idle = y[2] - x[2]; printf "%d", (busy + idle) > 0 ? 100 * busy / (busy + idle) : 0 }'
+    busy = y[1] - x[1]; idle = y[2] - x[2]; pct = busy + idle > 0 ? 100 * busy / (busy + idle) : 0
+    printf "%d\n", pct }'
 }
 
-# The numbers are only meaningful on an otherwise idle machine: wait (at most IDLE_WAIT
-# seconds) for other programs to quiet down, then go on regardless and say so in the report.
+# The numbers are only meaningful on an otherwise idle machine: wait (at most $1 seconds)
+# until other programs use under 10% of the CPUs, then go on regardless. Leaves the last
+# 1 s sample in BUSY_NOW; the report shows it per target and flags busy ones.
+BUSY_NOW=0
 wait_for_quiet() {
-  local i
-  BUSY_BEFORE="$(busy_percent)"
-  for ((i = 1; i < IDLE_WAIT && BUSY_BEFORE > 10; i++)); do
-    ((i == 1)) && log "machine is ${BUSY_BEFORE}% busy with other work; waiting up to ${IDLE_WAIT}s for it to quiet down"
-    BUSY_BEFORE="$(busy_percent)"
+  local max="$1" i
+  BUSY_NOW="$(busy_percent)"
+  for ((i = 1; i < max && BUSY_NOW >= 10; i++)); do
+    ((i == 1)) && log "machine is ${BUSY_NOW}% busy with other work; waiting up to ${max}s for it to quiet down"
+    BUSY_NOW="$(busy_percent)"
   done
-  if ((BUSY_BEFORE > 10)); then
-    log "warning: machine still ${BUSY_BEFORE}% busy before the run; results will be noisy"
+  if ((BUSY_NOW >= 10)); then
+    log "warning: machine is ${BUSY_NOW}% busy with other work; results will be noisy"
   fi
 }
 
@@ -257,7 +260,9 @@ field() {
   awk -v k="$1" '{ v = "-"; for (i = 1; i <= NF; i++) { n = index($i, "="); if (substr($i, 1, n - 1) == k) v = substr($i, n + 1) } print v }' <<<"$LAST"
 }
 
-CSV_HEADER="target,pp1_p50_us,pp1_p99_us,pp1_p999_us,pp1_rps,ppN_p50_us,ppN_p99_us,ppN_p999_us,ppN_rps,conn_per_s,conn_p50_us,conn_p99_us,errors,stalled,ppN_client_core,ppN_server_core,conn_client_core,conn_server_core"
+CSV_HEADER="target,pp1_p50_us,pp1_p99_us,pp1_p999_us,pp1_rps,ppN_p50_us,ppN_p99_us,ppN_p999_us,ppN_rps,conn_per_s,conn_p50_us,conn_p99_us,errors,stalled,ppN_client_core,ppN_server_core,conn_client_core,conn_server_core,other_load_pct"
+
+OTHER_LOAD=0                         # % CPU used by other programs just before this target
 
 # Measures one running server and appends its CSV row.
 measure() {
@@ -275,7 +280,7 @@ measure() {
   load "$target" "connrate-$WORKERS" "$WARMUP" "$DURATION" connrate "$HOST" "$port" "$WORKERS" "$DURATION"
   row="$row,$(field rate),$(field p50_us),$(field p99_us)"
   errors=$((errors + $(field errors)))
-  row="$row,$errors,$stalled,$pp_cpu,$(field "cpu${LOAD_CPU}_busy"),$(field "cpu${SERVER_CPU}_busy")"
+  row="$row,$errors,$stalled,$pp_cpu,$(field "cpu${LOAD_CPU}_busy"),$(field "cpu${SERVER_CPU}_busy"),$OTHER_LOAD"
   echo "$row" >>"$OUT_CSV"
 }
 
@@ -293,7 +298,9 @@ warm_up_jvm() {
 bench_target() {
   local target="$1" port="$2" starter="$3" jvm="$4"
   check_budget
-  log "== $target on $HOST:$port (CPU $SERVER_CPU)"
+  wait_for_quiet $((IDLE_WAIT < TARGET_IDLE_WAIT ? IDLE_WAIT : TARGET_IDLE_WAIT))
+  OTHER_LOAD="$BUSY_NOW"
+  log "== $target on $HOST:$port (CPU $SERVER_CPU), other load ${OTHER_LOAD}%"
   "$starter" "$port" "$RESULTS_DIR/echo-$STAMP.$target.log"
   wait_ready "$port"
   if [[ "$jvm" == yes ]]; then
@@ -318,7 +325,7 @@ write_markdown() {
     echo "- Host: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), kernel $(uname -r), $(sed -n 's/^PRETTY_NAME="\(.*\)"$/\1/p' /etc/os-release)"
     echo "- Placement: servers on CPU $SERVER_CPU, load generator (echoload, one thread, epoll) on CPU $LOAD_CPU, all traffic to $HOST"
     echo "- Each row: ${WARMUP} s warm-up + ${DURATION} s measured; ${SIZE}-byte messages; closed loop; Berth rows after ${BERTH_WARMUP} s pingpong + ${BERTH_WARMUP} s connrate JVM warm-up"
-    echo "- Other load just before the run: ${BUSY_BEFORE}% of all CPUs busy (1 s sample), load average $LOADAVG$( ((BUSY_BEFORE > 10)) && echo ' — **the machine was busy; treat these numbers as noisy**')"
+    echo "- Load average at the start: $LOADAVG. Other programs' CPU use just before each target (1 s sample, both CPUs): see \"other load\" below; 10% or more is flagged as noisy."
     echo "- Versions: sockperf $(sockperf --version 2>&1 | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -n 1), $(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/socat \1/p'), $("$REPO_DIR/bin/berth" --version 2>/dev/null | head -n 1 || echo 'berth ?'), $(java_version)"
     echo "- Berth jar: $BERTH_JAR (sha256 $(sha256sum "$BERTH_JAR" | cut -c1-12))"
     echo
@@ -331,6 +338,7 @@ write_markdown() {
         for (c = 2; c <= 12; c++) v[n, c] = $c + 0
         err[n] = $13; stl[n] = $14
         for (c = 15; c <= 18; c++) cpu[n, c] = $c
+        other[n] = $19 + 0
       }
       function lower_is_better(c) { return !(c == 5 || c == 9 || c == 10) }
       function per_op(busy, rate) { return rate > 0 ? sprintf("%.1f", busy * 1e6 / rate) : "-" }
@@ -356,10 +364,10 @@ write_markdown() {
         print ""
         print "Diagnostics: busy share of each core during the measured window (1.00 = the core never idled), from /proc/stat, so kernel and softirq work count too. `client core` near 1.00 means the row is limited by the load generator, not the server. `server CPU µs/op` = server-core busy time ÷ operations: the server-side cost of one request or one connection (lower is better), which stays comparable even when the client is the bottleneck."
         print ""
-        printf "| Server | %s conn: client core | %s conn: server core | %s conn: server CPU µs/req | connrate: client core | connrate: server core | connrate: server CPU µs/conn | connrate p50 µs | connrate p99 µs | errors | stalled conns |\n", conns, conns, conns
-        print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        printf "| Server | %s conn: client core | %s conn: server core | %s conn: server CPU µs/req | connrate: client core | connrate: server core | connrate: server CPU µs/conn | connrate p50 µs | connrate p99 µs | errors | stalled conns | other load |\n", conns, conns, conns
+        print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         for (i = 1; i <= n; i++)
-          printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name[i], cpu[i, 15], cpu[i, 16], per_op(cpu[i, 16], v[i, 9]), cpu[i, 17], cpu[i, 18], per_op(cpu[i, 18], v[i, 10]), fmt(v[i, 11]), fmt(v[i, 12]), err[i], stl[i]
+          printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d%%%s |\n", name[i], cpu[i, 15], cpu[i, 16], per_op(cpu[i, 16], v[i, 9]), cpu[i, 17], cpu[i, 18], per_op(cpu[i, 18], v[i, 10]), fmt(v[i, 11]), fmt(v[i, 12]), err[i], stl[i], other[i], other[i] >= 10 ? " **noisy**" : ""
       }' "$OUT_CSV"
     echo
     echo "Raw echoload lines: \`$(basename "$OUT_RAW")\`; CSV: \`$(basename "$OUT_CSV")\`."
@@ -390,9 +398,9 @@ main() {
   preflight
   mkdir -p "$RESULTS_DIR"
   WORK_DIR="$(mktemp -d /tmp/berth-echo-bench.XXXXXX)"
-  wait_for_quiet
+  wait_for_quiet "$IDLE_WAIT"
   LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
-  log "before the run: ${BUSY_BEFORE}% of all CPUs busy with other work, load average $LOADAVG"
+  log "before the run: ${BUSY_NOW}% of all CPUs busy with other work, load average $LOADAVG"
   echo "$CSV_HEADER" >"$OUT_CSV"
   : >"$OUT_RAW"
 

@@ -157,7 +157,9 @@ public final class AttemptScheduler {
         for (Family f : Family.values()) {
             untried.put(f, new ArrayDeque<>());
             if (!pending.contains(f)) {
-                resolutions.put(f, new ResolutionRecord(f, ResolutionRecord.Outcome.SKIPPED, List.of(), null, null));
+                resolutions.put(f, new ResolutionRecord(f, ResolutionRecord.Outcome.SKIPPED, List.of(), null,
+                        options.families().contains(f) ? "not asked (the host is an IP address of the other family)"
+                                : "excluded by the family filter"));
             }
         }
     }
@@ -449,8 +451,8 @@ public final class AttemptScheduler {
             ResolutionRecord r = resolutions.get(f);
             if (r == null) {
                 j.add(f.displayName() + ": no answer");
-            } else if (r.outcome() != ResolutionRecord.Outcome.SKIPPED) {
-                j.add(f.displayName() + ": " + (r.error() != null ? r.error() : r.outcome().name().toLowerCase()));
+            } else {
+                j.add(f.displayName() + ": " + (r.error() != null ? r.error() : r.outcome().name().toLowerCase(java.util.Locale.ROOT)));
             }
         }
         return j.toString();
