@@ -367,7 +367,7 @@ write_markdown() {
         printf "| Server | %s conn: client core | %s conn: server core | %s conn: server CPU µs/req | connrate: client core | connrate: server core | connrate: server CPU µs/conn | connrate p50 µs | connrate p99 µs | errors | stalled conns | other load |\n", conns, conns, conns
         print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         for (i = 1; i <= n; i++)
-          printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d%%%s |\n", name[i], cpu[i, 15], cpu[i, 16], per_op(cpu[i, 16], v[i, 9]), cpu[i, 17], cpu[i, 18], per_op(cpu[i, 18], v[i, 10]), fmt(v[i, 11]), fmt(v[i, 12]), err[i], stl[i], other[i], other[i] >= 10 ? " **noisy**" : ""
+          printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d%%%s |\n", name[i], cpu[i, 15], cpu[i, 16], per_op(cpu[i, 16], v[i, 9]), cpu[i, 17], cpu[i, 18], per_op(cpu[i, 18], v[i, 10]), fmt(v[i, 11]), fmt(v[i, 12]), err[i], stl[i], other[i], (other[i] >= 10 ? " **noisy**" : "")
       }' "$OUT_CSV"
     echo
     echo "Raw echoload lines: \`$(basename "$OUT_RAW")\`; CSV: \`$(basename "$OUT_CSV")\`."
