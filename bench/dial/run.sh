@@ -159,21 +159,23 @@ in_ns() {
   ip netns exec "$NS" "$@"
 }
 
-# Starts a `berth echo` inside the namespace and remembers its PID (ip netns exec and
-# bin/berth both exec, so $! is the JVM itself). Usage: start_echo NAME ARGS...
+# Starts a `berth echo` inside the namespace and remembers its PID. `ip netns exec` and
+# bin/berth both exec, so $! is the server's JVM itself (started directly, not through a shell
+# function, which would put a subshell in between). Usage: start_echo NAME ARGS...
 start_echo() {
   local name="$1"
   shift
-  in_ns "$BERTH" echo "$@" --log-level warn --drain-timeout 1s >"$WORK_DIR/$name.log" 2>&1 &
-  STARTED_PIDS+=("$!")
+  ip netns exec "$NS" "$BERTH" echo "$@" --log-level warn --drain-timeout 1s >"$WORK_DIR/$name.log" 2>&1 &
   ECHO_PID=$!
+  STARTED_PIDS+=("$ECHO_PID")
 }
 
-# Waits (at most 30 s) until something listens on $1 (ss "local address:port") in the namespace.
+# Waits (at most 30 s) until a listening socket's local address (as ss prints it) is one of
+# the extended regex $1, in the namespace, while the server $2 is alive.
 wait_listening() {
   local want="$1" pid="$2" i
   for ((i = 0; i < 300; i++)); do
-    in_ns ss -Hltn | awk '{ print $4 }' | grep -qxF -- "$want" && return 0
+    in_ns ss -Hltn | awk '{ print $4 }' | grep -qxE -- "$want" && return 0
     kill -0 "$pid" 2>/dev/null || fail "server for $want exited: $(cat "$WORK_DIR"/*.log)"
     sleep 0.1
   done
@@ -182,11 +184,13 @@ wait_listening() {
 
 # Two servers serve all three cases: [::]:7000 dual-stack (up) and 10.9.9.1:7001 only, so that
 # fd00:9::1:7001 refuses (refused6) and 10.9.9.1:7001 is the IPv4 fallback (refused6, hole6).
+# (ss shows the dual-stack socket as *:7000 and the IPv4 one as [::ffff:10.9.9.1]:7001 when
+# the JVM binds it through an IPv6 socket.)
 start_servers() {
   start_echo dualstack --port 7000
-  wait_listening "*:7000" "$ECHO_PID"
+  wait_listening '(\*|\[::\]):7000' "$ECHO_PID"
   start_echo v4only --bind "$V4" --port 7001
-  wait_listening "$V4:7001" "$ECHO_PID"
+  wait_listening "(\[::ffff:)?${V4//./\\.}\]?:7001" "$ECHO_PID"
   log "echo servers listening on [::]:7000 and $V4:7001"
 }
 
@@ -271,12 +275,13 @@ measure() {
 
 # ---- report -------------------------------------------------------------------------------
 
-# Prints "median max n ok" of column $3 (elapsed_ms) or $4 (wall_ms) for case $1, dialer $2.
+# Prints "median max n" of the jq expression $3 (e.g. .elapsed_ms) over the runs of case $1
+# with dialer $2 ("- - 0" if there are none).
 stats() {
-  local c="$1" d="$2" col="$3"
-  jq -r --arg c "$c" --arg d "$d" --arg col "$col" '
-    select(.case == $c and .dialer == $d) | .[$col] // empty' "$OUT_RAW" | sort -n |
-    awk -v csv="$OUT_CSV" -v c="$c" -v d="$d" '
+  local c="$1" d="$2" expr="$3"
+  jq -r --arg c "$c" --arg d "$d" "
+    select(.case == \$c and .dialer == \$d) | $expr // empty" "$OUT_RAW" | sort -n |
+    awk '
       { v[NR] = $1 }
       END {
         n = NR
@@ -297,7 +302,7 @@ ratio() { # $1 / $2 as "12.3x", or "-"
 }
 
 write_report() {
-  local c bmed bmax bn smed smax sn wbmed wsmed x
+  local c bmed bmax bn smed smax sn fb fs wb ws x
   local cmd="${USER_BERTH_JAR:+BERTH_JAR=$USER_BERTH_JAR }bench/dial/run.sh"
   [[ "$RUNS" != 10 ]] && cmd="RUNS=$RUNS $cmd"
   {
@@ -313,20 +318,24 @@ write_report() {
     echo "| case | runs ok (berth / seq) | berth median | berth max | sequential median | sequential max | ratio (median) |"
     echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
     for c in "${CASES[@]}"; do
-      read -r bmed bmax bn < <(stats "$c" berth elapsed_ms)
-      read -r smed smax sn < <(stats "$c" sequential elapsed_ms)
+      read -r bmed bmax bn < <(stats "$c" berth .elapsed_ms)
+      read -r smed smax sn < <(stats "$c" sequential .elapsed_ms)
       echo "| ${CASE_TITLE[$c]} | $(ok_count "$c" berth)/$bn / $(ok_count "$c" sequential)/$sn |" \
         "$(fmt_ms "$bmed") | $(fmt_ms "$bmax") | $(fmt_ms "$smed") | $(fmt_ms "$smax") | $(ratio "$smed" "$bmed") |"
     done
     echo
-    echo "Process wall time (fork to exit, JVM start-up included; for reference only), median ms:"
+    echo "Where the time goes, median ms: when the first connect attempt starts (dialer start-up and"
+    echo "name resolution, inside the dialer's clock), and the process wall time from fork to exit"
+    echo "(JVM start-up and, for Berth, the bin/berth launcher included; for reference only)."
     echo
-    echo "| case | berth | sequential |"
-    echo "| --- | ---: | ---: |"
+    echo "| case | first attempt starts: berth | sequential | process wall time: berth | sequential |"
+    echo "| --- | ---: | ---: | ---: | ---: |"
     for c in "${CASES[@]}"; do
-      read -r wbmed x x < <(stats "$c" berth wall_ms)
-      read -r wsmed x x < <(stats "$c" sequential wall_ms)
-      echo "| ${CASE_TITLE[$c]} | $(fmt_ms "$wbmed") | $(fmt_ms "$wsmed") |"
+      read -r fb x x < <(stats "$c" berth '.attempts[0].start_ms')
+      read -r fs x x < <(stats "$c" sequential '.attempts[0].start_ms')
+      read -r wb x x < <(stats "$c" berth .wall_ms)
+      read -r ws x x < <(stats "$c" sequential .wall_ms)
+      echo "| ${CASE_TITLE[$c]} | $(fmt_ms "$fb") | $(fmt_ms "$fs") | $(fmt_ms "$wb") | $(fmt_ms "$ws") |"
     done
     echo
     echo "- command: \`$cmd\` ($DONE_RUNS of $RUNS rounds done, ${SECONDS}s in all)"

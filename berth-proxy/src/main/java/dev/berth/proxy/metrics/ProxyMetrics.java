@@ -1,0 +1,151 @@
+package dev.berth.proxy.metrics;
+
+import dev.berth.proxy.cluster.Cluster;
+import dev.berth.proxy.listener.ProxyListener;
+import dev.berth.proxy.observe.ConnectionInfo;
+import dev.berth.proxy.observe.ProxyObserver;
+import dev.berth.proxy.observe.ReasonCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.util.internal.PlatformDependent;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every metric the proxy exports, declared here with its help text (Envoy's vocabulary:
+ * {@code downstream_cx_*} per listener, {@code upstream_cx_*} per cluster). Counts come from
+ * the data path through {@link ProxyObserver}; gauges read live state when scraped.
+ */
+public final class ProxyMetrics implements ProxyObserver, AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, ListenerMeters> listeners = new HashMap<>();
+    private final Map<String, ClusterMeters> clusters = new HashMap<>();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    private record ListenerMeters(Counter cxTotal, AtomicLong cxActive, Counter rxBytes, Counter txBytes) {}
+
+    private record ClusterMeters(Counter cxTotal, Counter connectFail, Counter connectTimeout, Counter overflow,
+                                 Counter noHealthy) {}
+
+    public ProxyMetrics(List<String> listenerNames, List<Cluster> proxyClusters) {
+        for (String name : listenerNames) {
+            AtomicLong active = new AtomicLong();
+            listeners.put(name, new ListenerMeters(
+                    Counter.builder("downstream.cx").description("Client connections accepted by the listener")
+                            .tag("listener", name).register(registry),
+                    active,
+                    Counter.builder("downstream.cx.rx.bytes").description("Bytes received from clients").baseUnit("bytes")
+                            .tag("listener", name).register(registry),
+                    Counter.builder("downstream.cx.tx.bytes").description("Bytes sent to clients").baseUnit("bytes")
+                            .tag("listener", name).register(registry)));
+            Gauge.builder("downstream.cx.active", active, AtomicLong::get)
+                    .description("Client connections open on the listener").tag("listener", name).register(registry);
+        }
+        for (Cluster c : proxyClusters) {
+            String name = c.name();
+            clusters.put(name, new ClusterMeters(
+                    Counter.builder("upstream.cx").description("Connections established to the cluster's endpoints")
+                            .tag("cluster", name).register(registry),
+                    Counter.builder("upstream.cx.connect.fail").description("Connection attempts to endpoints that failed (refused, unreachable, ...)")
+                            .tag("cluster", name).register(registry),
+                    Counter.builder("upstream.cx.connect.timeout").description("Connection attempts to endpoints that timed out")
+                            .tag("cluster", name).register(registry),
+                    Counter.builder("upstream.cx.overflow").description("Clients closed because the cluster's max_connections was reached (UO)")
+                            .tag("cluster", name).register(registry),
+                    Counter.builder("upstream.cx.none.healthy").description("Clients closed because the cluster had no endpoint (UH)")
+                            .tag("cluster", name).register(registry)));
+            Gauge.builder("upstream.cx.active", c, Cluster::activeConnections)
+                    .description("Connections to the cluster open or being opened").tag("cluster", name).register(registry);
+            Gauge.builder("cluster.endpoints", c, cl -> cl.endpoints().size())
+                    .description("Endpoints the cluster currently has").tag("cluster", name).register(registry);
+        }
+        Gauge.builder("netty.direct.memory.used", () -> nettyDirectMemory()).baseUnit("bytes")
+                .description("Direct memory held by Netty's buffer allocator").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /** Exports the listener's accept(2) failure count (for example EMFILE). */
+    public void bindAcceptErrors(ProxyListener listener) {
+        Gauge.builder("listener.accept.errors", listener, ProxyListener::acceptErrors)
+                .description("accept(2) failures on the listener (for example EMFILE)")
+                .tag("listener", listener.config().name()).register(registry);
+    }
+
+    private static double nettyDirectMemory() {
+        if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p) {
+            return p.metric().usedDirectMemory();
+        }
+        return PlatformDependent.usedDirectMemory();
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void accepted(ConnectionInfo info) {
+        ListenerMeters m = listeners.get(info.listener());
+        m.cxTotal().increment();
+        m.cxActive().incrementAndGet();
+    }
+
+    @Override
+    public void upstreamConnected(ConnectionInfo info) {
+        clusters.get(info.cluster()).cxTotal().increment();
+    }
+
+    @Override
+    public void upstreamConnectFailed(ConnectionInfo info, String endpoint, boolean timedOut) {
+        ClusterMeters m = clusters.get(info.cluster());
+        (timedOut ? m.connectTimeout() : m.connectFail()).increment();
+    }
+
+    @Override
+    public void bytes(ConnectionInfo info, long fromDownstream, long toDownstream) {
+        ListenerMeters m = listeners.get(info.listener());
+        if (fromDownstream != 0) {
+            m.rxBytes().increment(fromDownstream);
+        }
+        if (toDownstream != 0) {
+            m.txBytes().increment(toDownstream);
+        }
+    }
+
+    @Override
+    public void closed(ConnectionInfo info) {
+        listeners.get(info.listener()).cxActive().decrementAndGet();
+        ClusterMeters m = clusters.get(info.cluster());
+        if (info.reason() == ReasonCode.UO) {
+            m.overflow().increment();
+        } else if (info.reason() == ReasonCode.UH) {
+            m.noHealthy().increment();
+        }
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.berth.proxy.observe;
+
+/**
+ * Why a proxied connection ended, as a short code in the access log (Envoy's response-flag
+ * vocabulary where it has one).
+ */
+public enum ReasonCode {
+    /** Upstream connect failure: every endpoint tried refused or failed. */
+    UF("upstream connect failure"),
+    /** Upstream connect timeout: the last endpoint tried did not answer within connect_timeout. */
+    UT("upstream connect timeout"),
+    /** No healthy upstream: the cluster has no endpoint. */
+    UH("no healthy upstream"),
+    /** Upstream overflow: the cluster's max_connections was reached. */
+    UO("upstream overflow"),
+    /** Downstream closed: the client ended the connection (FIN first, reset, or close). */
+    DC("downstream closed"),
+    /** Upstream closed: the endpoint ended the connection. */
+    UC("upstream closed"),
+    /** Idle timeout: no traffic either way for idle_timeout. */
+    IT("idle timeout"),
+    /** Max duration: the connection reached max_connection_duration. */
+    MD("max connection duration"),
+    /** Drained: still open when the drain timeout ended, or closed early by the drain. */
+    DR("drained"),
+    /** An error inside the proxy (for example out of file descriptors while connecting). */
+    PE("proxy error");
+
+    private final String meaning;
+
+    ReasonCode(String meaning) {
+        this.meaning = meaning;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+}

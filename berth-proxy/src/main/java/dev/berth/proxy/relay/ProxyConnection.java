@@ -1,0 +1,319 @@
+package dev.berth.proxy.relay;
+
+import dev.berth.proxy.cluster.Cluster;
+import dev.berth.proxy.cluster.UpstreamEndpoint;
+import dev.berth.proxy.observe.ConnectionInfo;
+import dev.berth.proxy.observe.ConnectionInfo.Side;
+import dev.berth.proxy.observe.ConnectionInfo.Termination;
+import dev.berth.proxy.observe.ProxyObserver;
+import dev.berth.proxy.observe.ReasonCode;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.DuplexChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One proxied connection: the client's channel, the endpoint's channel once connected, and
+ * the rules by which the two end together. Everything runs on the client channel's event
+ * loop; the upstream channel is registered on the same loop, so no locks are needed.
+ *
+ * <ul>
+ *   <li>A FIN from one side is forwarded as a FIN (after everything it sent is flushed); the
+ *       other direction keeps flowing until it ends too; then both close ({@code DC} or
+ *       {@code UC} by who sent FIN first).</li>
+ *   <li>A reset (or a failed write) on one side is forwarded as a reset: the other side is
+ *       closed with {@code SO_LINGER} 0.</li>
+ *   <li>A side that closes without FIN has its pending data flushed to the other, which is
+ *       then closed normally.</li>
+ *   <li>Idle timeout, max duration and drain close both sides with their own reason.</li>
+ * </ul>
+ */
+public final class ProxyConnection {
+
+    /** What the listener provides to each connection. */
+    public interface Context {
+        /** Opens the upstream side (tries endpoints, records failures, ends the connection when none works). */
+        void connect(ProxyConnection connection);
+
+        /** The connection is over; forget it. */
+        void remove(ProxyConnection connection);
+    }
+
+    private final Channel downstream;
+    private final RelayHandler downHandler;
+    private final ConnectionInfo info;
+    private final Cluster cluster;
+    private final ProxyObserver observer;
+    private final Context context;
+    private final long maxDurationNanos;
+
+    private Channel upstream;
+    private Channel connecting;
+    private RelayHandler upHandler;
+    private UpstreamEndpoint endpoint;
+    private boolean slotHeld;
+    private boolean downInputShut;
+    private boolean upInputShut;
+    private boolean finished;
+    private long unreportedIn;
+    private long unreportedOut;
+    private volatile long lastActivityNanos = System.nanoTime();
+
+    public ProxyConnection(Channel downstream, ConnectionInfo info, Cluster cluster, ProxyObserver observer, Context context,
+                           long maxDurationNanos) {
+        this.downstream = downstream;
+        this.info = info;
+        this.cluster = cluster;
+        this.observer = observer;
+        this.context = context;
+        this.maxDurationNanos = maxDurationNanos;
+        this.downHandler = new RelayHandler(this, Side.DOWNSTREAM);
+    }
+
+    /** Adds the client side's relay handler to {@code pipeline} (after any idle handler). */
+    public void install(ChannelPipeline pipeline) {
+        pipeline.addLast("relay", downHandler);
+    }
+
+    public ConnectionInfo info() {
+        return info;
+    }
+
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    public Channel downstream() {
+        return downstream;
+    }
+
+    /** Nanos since traffic last moved either way. */
+    public long idleNanos(long now) {
+        return now - lastActivityNanos;
+    }
+
+    // ---- called by the connector -----------------------------------------------------------
+
+    /** Claims a cluster connection slot; false is overflow. */
+    public boolean acquireSlot() {
+        if (cluster.tryAcquire()) {
+            slotHeld = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** An attempt is under way on {@code channel}; it gets the upstream relay handler now. */
+    public void connecting(Channel channel) {
+        this.connecting = channel;
+        this.upHandler = new RelayHandler(this, Side.UPSTREAM);
+        channel.pipeline().addLast("relay", upHandler);
+    }
+
+    /** The attempt on {@code channel} to {@code endpoint} connected: start relaying. */
+    public void connected(Channel channel, UpstreamEndpoint endpoint) {
+        this.connecting = null;
+        if (!downstream.isActive() || finished) {
+            channel.close();
+            maybeFinish();
+            return;
+        }
+        this.upstream = channel;
+        this.endpoint = endpoint;
+        endpoint.connected();
+        info.upstream(endpoint.label(), (InetSocketAddress) channel.localAddress());
+        observer.upstreamConnected(info);
+        downHandler.startReading();
+        upHandler.startReading();
+    }
+
+    /** The attempt on {@code channel} failed; the connector may try another endpoint. */
+    public void attemptFailed(Channel channel) {
+        if (connecting == channel) {
+            connecting = null;
+        }
+        maybeFinish();
+    }
+
+    /** True while the client is still there to be served. */
+    public boolean wanted() {
+        return downstream.isActive() && !finished;
+    }
+
+    /** No endpoint worked (or none exists, or the cluster is full): close the client. */
+    public void giveUp(ReasonCode code, String detail) {
+        info.end(code, Termination.CLOSE, detail);
+        downstream.close();
+    }
+
+    // ---- called by the relay handlers ------------------------------------------------------
+
+    void start() {
+        observer.accepted(info);
+        if (maxDurationNanos > 0) {
+            downstream.eventLoop().schedule(() -> terminate(ReasonCode.MD, "max connection duration reached"),
+                    maxDurationNanos, TimeUnit.NANOSECONDS);
+        }
+        context.connect(this);
+    }
+
+    Channel peerOf(Side side) {
+        return side == Side.DOWNSTREAM ? upstream : downstream;
+    }
+
+    RelayHandler handlerOf(Side side) {
+        return side == Side.DOWNSTREAM ? downHandler : upHandler;
+    }
+
+    void counted(Side side, int n) {
+        if (side == Side.DOWNSTREAM) {
+            info.addFromDownstream(n);
+            unreportedIn += n;
+        } else {
+            info.addToDownstream(n);
+            unreportedOut += n;
+        }
+    }
+
+    void activity() {
+        lastActivityNanos = System.nanoTime();
+        if (unreportedIn != 0 || unreportedOut != 0) {
+            observer.bytes(info, unreportedIn, unreportedOut);
+            unreportedIn = 0;
+            unreportedOut = 0;
+        }
+    }
+
+    void inputShutdown(Side side) {
+        info.fin(side);
+        if (side == Side.DOWNSTREAM) {
+            downInputShut = true;
+        } else {
+            upInputShut = true;
+        }
+        Channel peer = peerOf(side);
+        if (peer == null || !peer.isActive()) {
+            return;
+        }
+        // Everything this side sent goes out first, then the FIN.
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+            if (peer instanceof DuplexChannel duplex && peer.isActive()) {
+                duplex.shutdownOutput().addListener(done -> bothFinned());
+            }
+        });
+    }
+
+    private void bothFinned() {
+        if (downInputShut && upInputShut) {
+            info.end(info.firstFin() == Side.UPSTREAM ? ReasonCode.UC : ReasonCode.DC, Termination.FIN, null);
+            closeBoth();
+        }
+    }
+
+    void failed(Side side, Throwable cause) {
+        boolean io = cause instanceof IOException;
+        String message = String.valueOf(cause.getMessage());
+        ReasonCode code = !io ? ReasonCode.PE : side == Side.DOWNSTREAM ? ReasonCode.DC : ReasonCode.UC;
+        boolean reset = io && isReset(message);
+        info.end(code, reset ? Termination.RST : Termination.CLOSE, message);
+        Channel own = side == Side.DOWNSTREAM ? downstream : upstream;
+        Channel peer = peerOf(side);
+        if (peer != null && peer.isActive()) {
+            if (reset) {
+                // A reset travels as a reset.
+                peer.config().setOption(ChannelOption.SO_LINGER, 0);
+                peer.close();
+            } else {
+                peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+        if (own != null) {
+            own.close();
+        }
+    }
+
+    private static boolean isReset(String message) {
+        String m = message.toLowerCase(Locale.ROOT);
+        return m.contains("reset") || m.contains("broken pipe");
+    }
+
+    void inactive(Side side) {
+        if (side == Side.DOWNSTREAM) {
+            if (connecting != null) {
+                connecting.close(); // the client left while we were still connecting
+            }
+            info.end(ReasonCode.DC, Termination.CLOSE, null);
+            if (upstream != null && upstream.isActive()) {
+                // Data already received from the endpoint has nowhere to go; data from the client
+                // already queued for the endpoint is flushed before the close.
+                upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+        } else {
+            if (upstream == null) {
+                return; // a failed or abandoned attempt, not the relay's upstream
+            }
+            info.end(ReasonCode.UC, Termination.CLOSE, null);
+            if (downstream.isActive()) {
+                downstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+        maybeFinish();
+    }
+
+    private void maybeFinish() {
+        if (!downstream.isActive() && (upstream == null || !upstream.isActive()) && connecting == null) {
+            finish();
+        }
+    }
+
+    void idleTimeout() {
+        terminate(ReasonCode.IT, null);
+    }
+
+    /** Ends the connection for {@code code} (idle, max duration, drain). Safe from any thread. */
+    public void terminate(ReasonCode code, String detail) {
+        if (!downstream.eventLoop().inEventLoop()) {
+            downstream.eventLoop().execute(() -> terminate(code, detail));
+            return;
+        }
+        if (finished) {
+            return;
+        }
+        info.end(code, Termination.CLOSE, detail);
+        closeBoth();
+    }
+
+    private void closeBoth() {
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (connecting != null) {
+            connecting.close();
+        }
+        downstream.close();
+    }
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        info.closed();
+        if (endpoint != null) {
+            endpoint.disconnected();
+        }
+        if (slotHeld) {
+            slotHeld = false;
+            cluster.release();
+        }
+        activity();
+        observer.closed(info);
+        context.remove(this);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.berth.proxy.relay;
+
+import dev.berth.proxy.observe.ConnectionInfo.Side;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One direction of the pump, on one side's channel: what it reads is written to the peer.
+ *
+ * <p>Reads are requested one at a time. After a batch it flushes the peer once and reads again
+ * only if the peer is writable (its outbound buffer below the high-water mark); otherwise it
+ * waits until the peer's writability comes back ({@link #resume()}, called from the peer's
+ * handler). That bounds what one direction holds to the water mark plus one read, and a slow
+ * reader on either side stops reads on the other. Writes use the void promise: no allocation
+ * per read, failures arrive as {@code exceptionCaught} on the channel that failed.
+ */
+final class RelayHandler extends ChannelInboundHandlerAdapter {
+
+    private final ProxyConnection conn;
+    private final Side side;
+    private ChannelHandlerContext ctx;
+    private boolean paused;
+
+    RelayHandler(ProxyConnection conn, Side side) {
+        this.conn = conn;
+        this.side = side;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (side == Side.DOWNSTREAM) {
+            conn.start();
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Channel peer = conn.peerOf(side);
+        if (peer == null || !peer.isActive()) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof ByteBuf buf) {
+            conn.counted(side, buf.readableBytes());
+        }
+        peer.write(msg, peer.voidPromise());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        Channel peer = conn.peerOf(side);
+        if (peer == null) {
+            return;
+        }
+        peer.flush();
+        conn.activity();
+        if (peer.isWritable()) {
+            ctx.read();
+        } else {
+            paused = true;
+        }
+    }
+
+    /** The peer can take more again: read if this side was waiting for it. */
+    void resume() {
+        if (paused) {
+            paused = false;
+            if (ctx.channel().isActive()) {
+                ctx.read();
+            }
+        }
+    }
+
+    /** Starts reading (once both sides are connected). */
+    void startReading() {
+        ctx.read();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            conn.handlerOf(side == Side.DOWNSTREAM ? Side.UPSTREAM : Side.DOWNSTREAM).resume();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            conn.inputShutdown(side);
+        } else if (evt instanceof IdleStateEvent) {
+            conn.idleTimeout();
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        conn.failed(side, cause);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        conn.inactive(side);
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.berth.proxy.upstream;
+
+import dev.berth.proxy.cluster.Cluster;
+import dev.berth.proxy.cluster.UpstreamEndpoint;
+import dev.berth.proxy.config.ClusterConfig;
+import dev.berth.proxy.loadbalancer.Endpoint;
+import dev.berth.proxy.loadbalancer.PickContext;
+import dev.berth.proxy.observe.ProxyObserver;
+import dev.berth.proxy.observe.ReasonCode;
+import dev.berth.proxy.relay.ProxyConnection;
+import dev.berth.server.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Opens upstream connections for one listener's cluster. The upstream channel is registered on
+ * the client channel's event loop (one thread per connection, no handoff), with {@code AUTO_READ}
+ * off and the listener's buffer limit as its write-buffer high-water mark.
+ *
+ * <p>A failed attempt tries another endpoint (up to {@code connect_attempts}, never the same one
+ * twice), then gives up with {@code UF} (refused or failed) or {@code UT} (timed out).
+ */
+public final class UpstreamConnector {
+
+    /** The upstream pipeline's placeholder until the relay handler is added right after connect(). */
+    @ChannelHandler.Sharable
+    private static final class Placeholder extends ChannelHandlerAdapter {}
+
+    private static final ChannelHandler PLACEHOLDER = new Placeholder();
+
+    private final Transport transport;
+    private final ClusterConfig config;
+    private final ProxyObserver observer;
+    private final int bufferBytes;
+    private final boolean tcpNoDelay;
+    private final ConcurrentHashMap<EventLoop, Bootstrap> bootstraps = new ConcurrentHashMap<>();
+
+    public UpstreamConnector(Transport transport, ClusterConfig config, ProxyObserver observer, int bufferBytes, boolean tcpNoDelay) {
+        this.transport = transport;
+        this.config = config;
+        this.observer = observer;
+        this.bufferBytes = bufferBytes;
+        this.tcpNoDelay = tcpNoDelay;
+    }
+
+    /** Starts connecting {@code conn} to an endpoint of its cluster. */
+    public void connect(ProxyConnection conn) {
+        Cluster cluster = conn.cluster();
+        if (!conn.acquireSlot()) {
+            conn.giveUp(ReasonCode.UO, "cluster " + cluster.name() + " has max_connections " + config.maxConnections() + " open");
+            return;
+        }
+        attempt(conn, 1, Set.of());
+    }
+
+    private void attempt(ProxyConnection conn, int n, Set<Endpoint> tried) {
+        Cluster cluster = conn.cluster();
+        InetSocketAddress client = conn.info().downstreamPeer();
+        UpstreamEndpoint endpoint = cluster.pick(new PickContext(client.getAddress(), tried));
+        if (endpoint == null) {
+            conn.giveUp(ReasonCode.UH, "cluster " + cluster.name() + " has no endpoints");
+            return;
+        }
+        conn.info().attempt(endpoint.label());
+        ChannelFuture f = bootstrap(conn.downstream().eventLoop()).connect(endpoint.address());
+        conn.connecting(f.channel());
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                conn.connected(f.channel(), endpoint);
+                return;
+            }
+            endpoint.connectFailed();
+            conn.attemptFailed(f.channel());
+            if (!conn.wanted()) {
+                return;
+            }
+            Throwable cause = done.cause();
+            boolean timedOut = cause instanceof ConnectTimeoutException;
+            observer.upstreamConnectFailed(conn.info(), endpoint.label(), timedOut);
+            Set<Endpoint> next = new HashSet<>(tried);
+            next.add(endpoint);
+            if (n < config.connectAttempts() && next.size() < cluster.endpoints().size()) {
+                attempt(conn, n + 1, next);
+            } else {
+                conn.giveUp(timedOut ? ReasonCode.UT : ReasonCode.UF, describe(endpoint, cause, timedOut));
+            }
+        });
+    }
+
+    private String describe(UpstreamEndpoint endpoint, Throwable cause, boolean timedOut) {
+        if (timedOut) {
+            return "endpoint " + endpoint.label() + ": no answer within " + config.connectTimeout().toMillis() + " ms";
+        }
+        String m = String.valueOf(cause.getMessage());
+        String lower = m.toLowerCase(Locale.ROOT);
+        if (lower.contains("cannot assign requested address")) {
+            m = "local ephemeral ports exhausted for this endpoint (EADDRNOTAVAIL)";
+        } else if (lower.contains("connection refused")) {
+            m = "connection refused";
+        }
+        return "endpoint " + endpoint.label() + ": " + m;
+    }
+
+    private Bootstrap bootstrap(EventLoop loop) {
+        return bootstraps.computeIfAbsent(loop, l -> new Bootstrap()
+                .group(l)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, tcpNoDelay)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(bufferBytes / 2, bufferBytes))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, Math.min(bufferBytes, 65536)))
+                .handler(PLACEHOLDER));
+    }
+}
