@@ -113,10 +113,15 @@ trap 'exit 130' INT TERM
 # ---- setup --------------------------------------------------------------------------------
 
 preflight() {
-  [[ "$RUNS" =~ ^[0-9]+$ ]] && ((RUNS >= 1 && RUNS <= 30)) || fail "RUNS must be 1..30, got '$RUNS'"
-  [[ "$WARMUP" =~ ^[0-9]+$ ]] && ((WARMUP <= 3)) || fail "WARMUP must be 0..3, got '$WARMUP'"
-  [[ "$DEADLINE_S" =~ ^[0-9]+$ ]] && ((DEADLINE_S >= 10 && DEADLINE_S <= 600)) ||
+  if ! [[ "$RUNS" =~ ^[0-9]+$ ]] || ((RUNS < 1 || RUNS > 30)); then
+    fail "RUNS must be 1..30, got '$RUNS'"
+  fi
+  if ! [[ "$WARMUP" =~ ^[0-9]+$ ]] || ((WARMUP > 3)); then
+    fail "WARMUP must be 0..3, got '$WARMUP'"
+  fi
+  if ! [[ "$DEADLINE_S" =~ ^[0-9]+$ ]] || ((DEADLINE_S < 10 || DEADLINE_S > 600)); then
     fail "DEADLINE_S must be 10..600, got '$DEADLINE_S'"
+  fi
   ((EUID == 0)) || fail "needs root (ip netns)"
   [[ -f "$BERTH_JAR" ]] || fail "berth jar not found at $BERTH_JAR (set BERTH_JAR)"
   [[ -n "$JAVA" && -x "$JAVA" ]] || fail "no java found; set JAVA to a Java 25+ java binary"
@@ -220,7 +225,7 @@ dial_once() {
 
 # Appends one run to the CSV and the raw JSON lines. Usage: record DIALER CASE RUN JSON
 record() {
-  local dialer="$1" c="$2" run="$3" json="$4" want_v6 ok
+  local dialer="$1" c="$2" run="$3" json="$4" want_v6
   [[ "$dialer" == berth ]] && want_v6="${CASE_V6_BERTH[$c]}" || want_v6="${CASE_V6_SEQ[$c]}"
   jq -c --arg d "$dialer" --arg c "$c" --argjson r "$run" '{dialer: $d, case: $c, run: $r} + .' <<<"$json" >>"$OUT_RAW"
   # ok = connected, over the expected family, and the IPv6 attempt ended the expected way
@@ -302,7 +307,8 @@ ratio() { # $1 / $2 as "12.3x", or "-"
 }
 
 write_report() {
-  local c bmed bmax bn smed smax sn fb fs wb ws x
+  local c bmed bmax bn smed smax sn fb fs wb ws
+  local _                             # the columns of stats() a table does not show
   local cmd="${USER_BERTH_JAR:+BERTH_JAR=$USER_BERTH_JAR }bench/dial/run.sh"
   [[ "$RUNS" != 10 ]] && cmd="RUNS=$RUNS $cmd"
   {
@@ -331,15 +337,15 @@ write_report() {
     echo "| case | first attempt starts: berth | sequential | process wall time: berth | sequential |"
     echo "| --- | ---: | ---: | ---: | ---: |"
     for c in "${CASES[@]}"; do
-      read -r fb x x < <(stats "$c" berth '.attempts[0].start_ms')
-      read -r fs x x < <(stats "$c" sequential '.attempts[0].start_ms')
-      read -r wb x x < <(stats "$c" berth .wall_ms)
-      read -r ws x x < <(stats "$c" sequential .wall_ms)
+      read -r fb _ _ < <(stats "$c" berth '.attempts[0].start_ms')
+      read -r fs _ _ < <(stats "$c" sequential '.attempts[0].start_ms')
+      read -r wb _ _ < <(stats "$c" berth .wall_ms)
+      read -r ws _ _ < <(stats "$c" sequential .wall_ms)
       echo "| ${CASE_TITLE[$c]} | $(fmt_ms "$fb") | $(fmt_ms "$fs") | $(fmt_ms "$wb") | $(fmt_ms "$ws") |"
     done
     echo
     echo "- command: \`$cmd\` ($DONE_RUNS of $RUNS rounds done, ${SECONDS}s in all)"
-    echo "- berth jar: \`$BERTH_JAR\` ($(stat -c %y "$BERTH_JAR" | cut -d. -f1)), repo at $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO_DIR" diff --quiet 2>/dev/null || echo ' (work tree has uncommitted changes)')"
+    echo "- berth jar: \`$BERTH_JAR\` ($(stat -c %y "$BERTH_JAR" | cut -d. -f1)), repo HEAD when the report was written: $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO_DIR" diff --quiet 2>/dev/null || echo ' (work tree has uncommitted changes)')"
     echo "- java: $("$JAVA" -version 2>&1 | head -n 1); $(nproc) CPUs; load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- per-run data: \`$(basename "$OUT_CSV")\`, per-attempt detail: \`$(basename "$OUT_RAW")\`"
   } >"$OUT_MD"

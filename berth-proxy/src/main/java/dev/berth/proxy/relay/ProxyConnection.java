@@ -7,6 +7,7 @@ import dev.berth.proxy.observe.ConnectionInfo.Side;
 import dev.berth.proxy.observe.ConnectionInfo.Termination;
 import dev.berth.proxy.observe.ProxyObserver;
 import dev.berth.proxy.observe.ReasonCode;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -60,7 +61,11 @@ public final class ProxyConnection {
     private boolean slotHeld;
     private boolean downInputShut;
     private boolean upInputShut;
+    private boolean downOutputShut;
+    private boolean upOutputShut;
     private boolean finished;
+    private ByteBuf early;
+    private boolean earlyFin;
     private long unreportedIn;
     private long unreportedOut;
     private volatile long lastActivityNanos = System.nanoTime();
@@ -129,8 +134,26 @@ public final class ProxyConnection {
         endpoint.connected();
         info.upstream(endpoint.label(), (InetSocketAddress) channel.localAddress());
         observer.upstreamConnected(info);
-        downHandler.startReading();
+        if (early != null) {
+            counted(Side.DOWNSTREAM, early.readableBytes());
+            channel.writeAndFlush(early, channel.voidPromise());
+            early = null;
+        }
+        if (earlyFin) {
+            inputShutdown(Side.DOWNSTREAM);
+        } else {
+            downHandler.startReading();
+        }
         upHandler.startReading();
+    }
+
+    /** Client bytes that arrived before the endpoint was connected. */
+    void holdEarly(ByteBuf buf) {
+        if (early == null) {
+            early = buf;
+        } else {
+            early = Unpooled.wrappedBuffer(early, buf);
+        }
     }
 
     /** The attempt on {@code channel} failed; the connector may try another endpoint. */
@@ -191,6 +214,10 @@ public final class ProxyConnection {
     }
 
     void inputShutdown(Side side) {
+        if (side == Side.DOWNSTREAM && upstream == null) {
+            earlyFin = true; // forwarded once the endpoint is connected
+            return;
+        }
         info.fin(side);
         if (side == Side.DOWNSTREAM) {
             downInputShut = true;
@@ -204,13 +231,21 @@ public final class ProxyConnection {
         // Everything this side sent goes out first, then the FIN.
         peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
             if (peer instanceof DuplexChannel duplex && peer.isActive()) {
-                duplex.shutdownOutput().addListener(done -> bothFinned());
+                duplex.shutdownOutput().addListener(done -> {
+                    if (side == Side.DOWNSTREAM) {
+                        upOutputShut = true;
+                    } else {
+                        downOutputShut = true;
+                    }
+                    bothFinned();
+                });
             }
         });
     }
 
+    /** Both FINs were forwarded, each after everything before it: nothing is left to send. */
     private void bothFinned() {
-        if (downInputShut && upInputShut) {
+        if (downOutputShut && upOutputShut) {
             info.end(info.firstFin() == Side.UPSTREAM ? ReasonCode.UC : ReasonCode.DC, Termination.FIN, null);
             closeBoth();
         }
@@ -304,6 +339,10 @@ public final class ProxyConnection {
             return;
         }
         finished = true;
+        if (early != null) {
+            early.release();
+            early = null;
+        }
         info.closed();
         if (endpoint != null) {
             endpoint.disconnected();

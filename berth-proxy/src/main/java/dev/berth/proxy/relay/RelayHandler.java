@@ -25,6 +25,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final Side side;
     private ChannelHandlerContext ctx;
     private boolean paused;
+    private boolean inputShut;
 
     RelayHandler(ProxyConnection conn, Side side) {
         this.conn = conn;
@@ -47,6 +48,12 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Channel peer = conn.peerOf(side);
+        if (peer == null && side == Side.DOWNSTREAM && msg instanceof ByteBuf early) {
+            // Epoll reads a closing socket (RDHUP) even with AUTO_READ off, so bytes can arrive
+            // before the endpoint is connected: hold them, they go first once it is.
+            conn.holdEarly(early);
+            return;
+        }
         if (peer == null || !peer.isActive()) {
             ReferenceCountUtil.release(msg);
             return;
@@ -65,6 +72,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         }
         peer.flush();
         conn.activity();
+        if (inputShut) {
+            return; // nothing more will come from this side
+        }
         if (peer.isWritable()) {
             ctx.read();
         } else {
@@ -76,7 +86,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     void resume() {
         if (paused) {
             paused = false;
-            if (ctx.channel().isActive()) {
+            if (ctx.channel().isActive() && !inputShut) {
                 ctx.read();
             }
         }
@@ -98,6 +108,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            inputShut = true;
             conn.inputShutdown(side);
         } else if (evt instanceof IdleStateEvent) {
             conn.idleTimeout();

@@ -15,6 +15,8 @@ public final class Logging {
     /** Text records: time, level, logger, message, then the key-value fields. */
     public static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger %msg %kvp%n%ex{short}";
 
+    private static volatile boolean configured;
+
     private Logging() {}
 
     /**
@@ -27,6 +29,7 @@ public final class Logging {
     public static void configure(LogFormat format, Level level) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
+        configured = true;
 
         Encoder<ILoggingEvent> encoder;
         if (format.resolve() == LogFormat.JSON) {
@@ -56,9 +59,13 @@ public final class Logging {
         context.getLogger("io.netty.util.internal.MacAddressUtil").setLevel(Level.ERROR);
     }
 
-    /** Flushes and stops logging; call once just before the process exits. */
+    /**
+     * Flushes and stops logging; call once just before the process exits. A command that never
+     * configured logging (a one-shot tool) skips this: starting Logback only to stop it costs
+     * a few hundred milliseconds.
+     */
     public static void shutdown() {
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+        if (configured && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.stop();
         }
     }
