@@ -37,7 +37,7 @@ public enum AddressClass {
     UNIQUE_LOCAL("unique-local",
             "unique local (fc00::/7, RFC 4193): routed within a site or between sites that agree, not on the internet"),
     RESERVED("reserved",
-            "reserved (0.0.0.0/8 this network, 240.0.0.0/4 future use, 100::/64 discard-only): not a usable destination"),
+            "reserved (0.0.0.0/8 this network, 240.0.0.0/4 future use, 100::/64 discard-only, fec0::/10 deprecated site-local): not a usable destination"),
     GLOBAL("global",
             "globally reachable: may be routed across the internet");
 

@@ -42,6 +42,7 @@ final class Classifier {
             block("3fff::/20", AddressClass.DOCUMENTATION),
             block("fc00::/7", AddressClass.UNIQUE_LOCAL),
             block("fe80::/10", AddressClass.LINK_LOCAL),
+            block("fec0::/10", AddressClass.RESERVED),
             block("ff00::/8", AddressClass.MULTICAST));
 
     private Classifier() {}

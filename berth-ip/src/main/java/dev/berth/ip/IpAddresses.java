@@ -13,8 +13,9 @@ import java.net.InetAddress;
  * {@code ::}, a dotted IPv4 tail, either case, leading zeros in groups) with an optional scope
  * after {@code %} ({@code fe80::1%eth0}, {@code fe80::1%2}). Rejected, each with its reason: the
  * legacy IPv4 forms that {@code inet_aton(3)} and {@link InetAddress#ofLiteral} still read
- * ({@code 10.1}, {@code 0x7f.0.0.1}, octal-looking {@code 010.0.0.1}, a bare number), names,
- * ports, brackets (except in {@link #forUriString}), surrounding whitespace.
+ * ({@code 10.1}, {@code 0x7f.0.0.1}, octal-looking {@code 010.0.0.1}, a bare number), IPv6
+ * groups of more than four hex digits (the JDK takes {@code 00001::} too), names, ports,
+ * brackets (except in {@link #forUriString}), surrounding whitespace.
  */
 public final class IpAddresses {
 

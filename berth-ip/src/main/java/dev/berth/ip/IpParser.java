@@ -344,8 +344,11 @@ final class IpParser {
         String decimal = stripLeadingZeros(part);
         if (part.length() <= 4 && part.chars().allMatch(c -> c >= '0' && c <= '7')) {
             int octal = Integer.parseInt(part, 8);
-            return ", which legacy parsers read as octal " + octal + "; write " + decimal
-                    + (octal == Integer.parseInt(decimal) ? "" : " or " + octal) + ", whichever is meant";
+            if (octal == Integer.parseInt(decimal)) {
+                return "; write " + decimal;
+            }
+            return ", which legacy parsers read as octal " + octal + "; write " + decimal + " or " + octal
+                    + ", whichever is meant";
         }
         return ", which legacy parsers reject or misread as octal; write " + decimal;
     }
