@@ -4,6 +4,7 @@ import dev.berth.ip.AddressClass;
 import dev.berth.ip.IpAddress;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -105,22 +106,24 @@ public final class Ipv6Probe {
             return ProbeAnswer.no("global IPv6 address " + first + " is " + unusableBecause(first)
                     + (global.size() > 1 ? " (and " + (global.size() - 1) + " more not usable)" : ""));
         }
+        // Prefer what a connection would show the world: public over unique-local, stable over temporary.
         IfInet6Entry chosen = usable.stream()
-                .filter(a -> a.address().primaryClass() != AddressClass.UNIQUE_LOCAL)
-                .findFirst()
-                .orElse(usable.get(0));
-        String uniqueLocal = chosen.address().primaryClass() == AddressClass.UNIQUE_LOCAL
-                ? "unique-local (fc00::/7: routed within a site or through NAT66, not on the internet as is) " : "";
+                .min(Comparator.comparing((IfInet6Entry a) -> a.address().primaryClass() == AddressClass.UNIQUE_LOCAL)
+                        .thenComparing(IfInet6Entry::isTemporary))
+                .orElseThrow();
+        String note = chosen.address().primaryClass() == AddressClass.UNIQUE_LOCAL
+                ? "; it is unique-local (fc00::/7): it reaches the site, and the internet only through NAT66" : "";
         if (routes.isEmpty()) {
-            return ProbeAnswer.no(uniqueLocal + "global IPv6 address " + chosen
-                    + ", but /proc/net/ipv6_route does not exist");
+            return ProbeAnswer.no("global IPv6 address " + chosen + ", but /proc/net/ipv6_route does not exist" + note);
         }
         Optional<Ipv6RouteEntry> defaultRoute = routes.get().stream().filter(Ipv6RouteEntry::isUsableDefault).findFirst();
         if (defaultRoute.isEmpty()) {
-            return ProbeAnswer.no(uniqueLocal + "global IPv6 address " + chosen
-                    + ", but no default IPv6 route (only on-link destinations are reachable)");
+            return ProbeAnswer.no("global IPv6 address " + chosen
+                    + ", but no default IPv6 route (only on-link destinations are reachable)" + note);
         }
-        return ProbeAnswer.yes(uniqueLocal + "global IPv6 address " + chosen + " and a " + defaultRoute.get() + " route");
+        Ipv6RouteEntry route = defaultRoute.get();
+        return ProbeAnswer.yes("global IPv6 address " + chosen + " and a default route"
+                + (route.hasGateway() ? " via " + route.nextHop() : "") + " on " + route.device() + note);
     }
 
     private static String unusableBecause(IfInet6Entry a) {

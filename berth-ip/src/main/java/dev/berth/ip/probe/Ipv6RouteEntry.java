@@ -83,10 +83,10 @@ public record Ipv6RouteEntry(Prefix destination, IpAddress nextHop, long metric,
         return isDefault() && isUp() && !isReject() && !"lo".equals(device);
     }
 
-    /** {@code default via fe80::1 on eth0}, {@code 2001:db8::/64 on eth0}. */
+    /** As {@code ip -6 route} shows it: {@code default via fe80::1 dev eth0}, {@code 2001:db8::/64 dev eth0}, {@code unreachable default dev lo}. */
     @Override
     public String toString() {
         String via = hasGateway() ? " via " + nextHop : "";
-        return (isDefault() ? "default" : destination.toString()) + via + " on " + device;
+        return (isReject() ? "unreachable " : "") + (isDefault() ? "default" : destination.toString()) + via + " dev " + device;
     }
 }
