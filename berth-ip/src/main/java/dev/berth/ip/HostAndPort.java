@@ -65,10 +65,10 @@ public final class HostAndPort {
             hostPart = text.substring(1, close);
             String rest = text.substring(close + 1);
             if (rest.isEmpty()) {
-                throw new InvalidAddressException(text, "missing port (expected: " + text + ":PORT)");
+                throw new InvalidAddressException(text, "missing port (expected: " + Inputs.quote(text) + ":PORT)");
             }
             if (rest.charAt(0) != ':') {
-                throw new InvalidAddressException(text, "expected ':' and a port after ']', e.g. [" + hostPart + "]:80");
+                throw new InvalidAddressException(text, "expected ':' and a port after ']', e.g. [" + Inputs.quote(hostPart) + "]:80");
             }
             portPart = rest.substring(1);
             IpAddress v6;
@@ -88,7 +88,7 @@ public final class HostAndPort {
             throw unbracketedIpv6(text);
         }
         if (colon < 0) {
-            throw new InvalidAddressException(text, "missing port (expected: HOST:PORT, e.g. " + text + ":80)");
+            throw new InvalidAddressException(text, "missing port (expected: HOST:PORT, e.g. " + Inputs.quote(text) + ":80)");
         }
         hostPart = text.substring(0, colon);
         portPart = text.substring(colon + 1);
@@ -137,7 +137,7 @@ public final class HostAndPort {
         }
         int port = portPart.length() > 5 ? Integer.MAX_VALUE : Integer.parseInt(portPart);
         if (port > 65535 || (port == 0 && !allowZero)) {
-            throw new InvalidAddressException(text, "port " + portPart + " is out of range (expected: " + range + ")");
+            throw new InvalidAddressException(text, "port " + Inputs.quote(portPart) + " is out of range (expected: " + range + ")");
         }
         return port;
     }

@@ -43,7 +43,7 @@ final class IpParser {
             throw new Bad("empty; " + EXPECTED_LITERAL);
         }
         if (text.startsWith("[")) {
-            String inner = text.endsWith("]") ? text.substring(1, text.length() - 1) : "…";
+            String inner = text.endsWith("]") ? Inputs.quote(text.substring(1, text.length() - 1)) : "…";
             throw new Bad("brackets belong in URIs and HOST:PORT; write the address alone, e.g. " + inner);
         }
         int percent = text.indexOf('%');
@@ -147,7 +147,7 @@ final class IpParser {
                 throw new Bad(i == 0 ? "starts with a dot" : i == parts.length - 1 ? "ends with a dot" : "empty part between dots");
             }
             if (isHex(part)) {
-                throw new Bad("hexadecimal part " + part + " is not accepted; expected: decimal parts, e.g. 127.0.0.1");
+                throw new Bad("hexadecimal part " + Inputs.quote(part) + " is not accepted; expected: decimal parts, e.g. 127.0.0.1");
             }
             for (int j = 0; j < part.length(); j++) {
                 if (!isAsciiDigit(part.charAt(j))) {
@@ -155,10 +155,10 @@ final class IpParser {
                 }
             }
             if (part.length() > 1 && part.charAt(0) == '0') {
-                throw new Bad("leading zero in part " + part + octalReading(part));
+                throw new Bad("leading zero in part " + Inputs.quote(part) + octalReading(part));
             }
             if (part.length() > 3 || Integer.parseInt(part) > 255) {
-                throw new Bad("part " + part + " is over 255");
+                throw new Bad("part " + Inputs.quote(part) + " is over 255");
             }
             if (i < 4) {
                 bytes[i] = (byte) Integer.parseInt(part);
@@ -248,7 +248,7 @@ final class IpParser {
                 try {
                     v4 = ipv4(group);
                 } catch (Bad e) {
-                    throw new Bad("embedded IPv4 " + group + ": " + e.getMessage());
+                    throw new Bad("embedded IPv4 " + Inputs.quote(group) + ": " + e.getMessage());
                 }
                 if (n + 2 > 8) {
                     throw new Bad("more than 8 groups");
@@ -258,7 +258,7 @@ final class IpParser {
                 return n;
             }
             if (group.length() > 4) {
-                throw new Bad("group " + group + " has more than 4 hex digits");
+                throw new Bad("group " + Inputs.quote(group) + " has more than 4 hex digits");
             }
             if (n == 9) {
                 throw new Bad("more than 8 groups");

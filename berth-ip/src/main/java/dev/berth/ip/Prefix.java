@@ -54,7 +54,7 @@ public final class Prefix {
         if (address.scope().isPresent()) {
             throw new InvalidAddressException(text,
                     "a prefix has no %scope (expected: " + address.withoutScope().toCanonicalString()
-                            + (slash < 0 ? "" : text.substring(slash)) + ")");
+                            + (slash < 0 ? "" : Inputs.quote(text.substring(slash))) + ")");
         }
         int max = address.family().bits();
         String expectedLength = "expected: 0-" + max + " for " + address.family().label();
@@ -71,7 +71,7 @@ public final class Prefix {
         }
         int length = lengthPart.length() > 3 ? Integer.MAX_VALUE : Integer.parseInt(lengthPart);
         if (length > max) {
-            throw new InvalidAddressException(text, "prefix length " + lengthPart + " is out of range (" + expectedLength + ")");
+            throw new InvalidAddressException(text, "prefix length " + Inputs.quote(lengthPart) + " is out of range (" + expectedLength + ")");
         }
         Prefix prefix = containing(address, length);
         if (!prefix.network.equals(address)) {
