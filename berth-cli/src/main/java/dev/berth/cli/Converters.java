@@ -1,10 +1,6 @@
 package dev.berth.cli;
 
 import ch.qos.logback.classic.Level;
-import dev.berth.ip.InvalidAddressException;
-import dev.berth.ip.IpAddress;
-import dev.berth.ip.IpAddresses;
-import dev.berth.ip.Prefix;
 import dev.berth.server.config.Durations;
 import dev.berth.server.config.InvalidValueException;
 import dev.berth.server.config.IpLiterals;
@@ -55,36 +51,6 @@ final class Converters {
                 return IpLiterals.parse(value);
             } catch (InvalidValueException e) {
                 throw rejected(e);
-            }
-        }
-    }
-
-    /**
-     * An IP literal for the {@code berth ip} commands: what {@link IpAddresses#forString} reads,
-     * and the same in brackets ({@code [::1]}) since people copy addresses out of URLs and
-     * {@code HOST:PORT}. Never resolved.
-     */
-    static final class IpAddressValue implements ITypeConverter<IpAddress> {
-        @Override
-        public IpAddress convert(String value) {
-            String literal = value.length() > 2 && value.startsWith("[") && value.endsWith("]")
-                    ? value.substring(1, value.length() - 1) : value;
-            try {
-                return IpAddresses.forString(literal);
-            } catch (InvalidAddressException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    /** A CIDR prefix, {@code 10.0.0.0/8}; host bits set are an error naming the network. */
-    static final class PrefixValue implements ITypeConverter<Prefix> {
-        @Override
-        public Prefix convert(String value) {
-            try {
-                return Prefix.parse(value);
-            } catch (InvalidAddressException e) {
-                throw new TypeConversionException(e.getMessage());
             }
         }
     }

@@ -24,19 +24,21 @@ import picocli.CommandLine.Model.CommandSpec;
         exitCodeList = {"0:inside", "1:not inside", "2:bad prefix or address"})
 final class IpContainsCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "PREFIX", converter = Converters.PrefixValue.class,
+    @Parameters(index = "0", paramLabel = "PREFIX",
             description = "CIDR prefix, e.g. 10.0.0.0/8 or 2001:db8::/32 (host bits must be zero; a bare address is a /32 or /128).")
-    Prefix prefix;
+    String prefixText;
 
-    @Parameters(index = "1", paramLabel = "ADDR", converter = Converters.IpAddressValue.class,
+    @Parameters(index = "1", paramLabel = "ADDR",
             description = "IPv4 or IPv6 address.")
-    IpAddress address;
+    String addressText;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        Prefix prefix = IpArguments.prefix(prefixText);
+        IpAddress address = IpArguments.address(addressText);
         PrintWriter out = spec.commandLine().getOut();
         boolean inside = prefix.contains(address);
         out.println(line(prefix, address, inside));

@@ -21,17 +21,18 @@ import picocli.CommandLine.Model.CommandSpec;
         })
 final class IpExpandCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "ADDR", converter = Converters.IpAddressValue.class,
+    @Parameters(arity = "1..*", paramLabel = "ADDR",
             description = "IPv4 or IPv6 address, e.g. 2001:db8::1, ::ffff:10.0.0.1, fe80::1%eth0.")
-    List<IpAddress> addresses;
+    List<String> addresses;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        List<IpAddress> parsed = IpArguments.addresses(addresses);
         PrintWriter out = spec.commandLine().getOut();
-        for (IpAddress a : addresses) {
+        for (IpAddress a : parsed) {
             out.println(a.toExpandedString());
         }
         out.flush();

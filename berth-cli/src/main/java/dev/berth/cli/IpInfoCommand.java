@@ -27,9 +27,9 @@ import picocli.CommandLine.Model.CommandSpec;
         })
 final class IpInfoCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "ADDR", converter = Converters.IpAddressValue.class,
+    @Parameters(index = "0", paramLabel = "ADDR",
             description = "IPv4 or IPv6 address, e.g. 10.0.0.1, ::ffff:10.0.0.1, fe80::1%eth0.")
-    IpAddress address;
+    String input;
 
     @Option(names = "--json", description = "One JSON object instead of text (fields in the README).")
     boolean json;
@@ -39,7 +39,7 @@ final class IpInfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String input = spec.commandLine().getParseResult().matchedPositional(0).originalStringValues().get(0);
+        IpAddress address = IpArguments.address(input);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(IpJson.info(input, address));

@@ -2,15 +2,12 @@ package dev.berth.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
 
 /**
  * Bad usage: one line on standard error naming the command, the option and the bad value
- * ({@code berth echo: --port 99999: expected 0-65535}; for a positional value, the value alone:
- * {@code berth ip info: 999.1.1.1: not an IP address (part 999 is over 255)}), exit status 2, no
- * stack trace.
+ * ({@code berth echo: --port 99999: expected 0-65535}), exit status 2, no stack trace.
  */
 final class UsageErrors implements CommandLine.IParameterExceptionHandler {
 
@@ -25,9 +22,6 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     static String describe(ParameterException e) {
         if (e.getCause() instanceof TypeConversionException conversion && e.getArgSpec() instanceof OptionSpec option) {
             return option.longestName() + " " + conversion.getMessage();
-        }
-        if (e.getCause() instanceof TypeConversionException conversion && e.getArgSpec() instanceof PositionalParamSpec) {
-            return conversion.getMessage();
         }
         String message = e.getMessage();
         String hint = " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')";
