@@ -27,7 +27,11 @@ final class XxHash64 {
     private XxHash64() {}
 
     static long hash(byte[] data, long seed) {
-        int len = data.length;
+        return hash(data, data.length, seed);
+    }
+
+    /** The hash of {@code data[0..len)}. */
+    static long hash(byte[] data, int len, long seed) {
         int i = 0;
         long h;
         if (len >= 32) {
