@@ -24,10 +24,10 @@ import java.util.function.LongUnaryOperator;
  * endpoint, and still exact because the lock orders the steps. Both paths produce the same
  * sequence.
  *
- * <p>Where the cycle starts is random (a uniform phase in the cycle; bounded work on the
- * stepping path), so that the proxies in a fleet, and successive snapshots in one proxy, do
- * not all send their first connection to the first endpoint. Envoy seeds its round robin the
- * same way.
+ * <p>Where the cycle starts is random (a uniform phase in the cycle; on the stepping path, one
+ * of the first n picks), so that the proxies in a fleet, and successive snapshots in one
+ * proxy, do not all send their first connection to the first endpoint. Envoy seeds its round
+ * robin the same way.
  *
  * <p>Exclusion. On the precomputed path an excluded pick moves forward along the schedule to
  * the next endpoint not excluded; on the stepping path excluded endpoints sit out the step, as
@@ -39,7 +39,7 @@ final class RoundRobinBalancer implements LoadBalancer {
     /** Longest schedule precomputed (entries of one reference each: 256 KiB with compressed oops). */
     static final int MAX_SCHEDULE_LENGTH = 1 << 16;
 
-    /** Most nginx steps (each O(n)) spent building a schedule or skipping to the starting phase. */
+    /** Most work spent precomputing a schedule: its length times the number of endpoints. */
     static final long MAX_BUILD_STEPS = 1L << 22;
 
     private final WeightedEndpoints snapshot;
@@ -87,8 +87,9 @@ final class RoundRobinBalancer implements LoadBalancer {
             this.current = null;
         } else {
             if (n > 1) {
-                // Skipping costs one O(n) step per pick skipped, so the phase is bounded.
-                long skip = bounded(phase, Math.min(cycle, Math.max(1, MAX_BUILD_STEPS / n)));
+                // Skipping costs one O(n) step per pick, so skip fewer than n picks (O(n^2) in
+                // all), as Envoy seeds its round robin: enough to vary the first endpoint.
+                long skip = bounded(phase, Math.min(cycle, n));
                 for (long i = 0; i < skip; i++) {
                     step(state, null);
                 }
