@@ -40,8 +40,9 @@ import java.util.random.RandomGenerator;
  * snapshot order, so the first one wins them.
  *
  * <p>Exclusion walks clockwise from the client's point to the next point whose endpoint is not
- * excluded: exactly where the client would go if the excluded endpoints were removed from the
- * snapshot. A pick with no client address (not expected for TCP) goes to a random point, as
+ * excluded: where the client would go if the excluded endpoints' points were taken off the
+ * ring, which is where it goes once they are removed from the snapshot (unless that changes
+ * the smallest weight, and with it every point count). A pick with no client address (not expected for TCP) goes to a random point, as
  * Envoy does when there is no hash key. Immutable after construction; a pick allocates only the
  * copy of the client's address bytes that {@link InetAddress#getAddress()} returns.
  */

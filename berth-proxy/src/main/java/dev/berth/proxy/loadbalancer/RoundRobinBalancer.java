@@ -7,7 +7,7 @@ import java.util.function.LongUnaryOperator;
 
 /**
  * Smooth weighted round robin, nginx's algorithm ({@code ngx_http_upstream_get_peer} in
- * {@code src/http/ngx_http_upstream_round_robin.c}, 2012): on each pick every endpoint's
+ * {@code src/http/ngx_http_upstream_round_robin.c}): on each pick every endpoint's
  * {@code current} grows by its weight, the largest {@code current} wins (the first one on a
  * tie) and the winner gives back the total weight. Weights 5, 1, 1 give {@code a a b a c a a}
  * rather than {@code a a a a a b c}; equal weights give plain rotation; every run of
@@ -21,8 +21,8 @@ import java.util.function.LongUnaryOperator;
  * counter values are handed out without gaps. Otherwise (a long cycle, from many endpoints
  * with large co-prime weights) the precomputed schedule would cost too much memory and build
  * time, so the nginx step runs under a lock instead: O(n) per pick, a few nanoseconds per
- * endpoint, and still exact because the lock orders the steps. Both paths produce the same
- * sequence.
+ * endpoint, and still exact because the lock orders the steps. From the same starting phase
+ * both paths produce the same sequence.
  *
  * <p>Where the cycle starts is random (a uniform phase in the cycle; on the stepping path, one
  * of the first n picks), so that the proxies in a fleet, and successive snapshots in one
