@@ -463,8 +463,7 @@ public final class AttemptScheduler {
     }
 
     static String formatAddress(InetSocketAddress a) {
-        String ip = a.getAddress().getHostAddress();
-        return (Family.of(a.getAddress()) == Family.IPV6 ? "[" + ip + "]" : ip) + ":" + a.getPort();
+        return dev.berth.ip.IpAddresses.toUriString(a.getAddress()) + ":" + a.getPort();
     }
 
     private static String millis(long nanos) {

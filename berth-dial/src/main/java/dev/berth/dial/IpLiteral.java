@@ -1,5 +1,6 @@
 package dev.berth.dial;
 
+import dev.berth.ip.IpAddresses;
 import java.net.InetAddress;
 
 /** Recognises a host that is already an IP address, so it is dialed without resolution. */
@@ -10,13 +11,6 @@ final class IpLiteral {
     /** The address when {@code host} is an IPv4 or IPv6 literal (brackets allowed), else {@code null}. Never resolves. */
     static InetAddress parse(String host) {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (h.indexOf(':') < 0 && !h.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            return null;
-        }
-        try {
-            return InetAddress.ofLiteral(h);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return IpAddresses.isIpLiteral(h) ? IpAddresses.forString(h).toInetAddress() : null;
     }
 }

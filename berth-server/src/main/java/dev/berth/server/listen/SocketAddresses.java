@@ -1,5 +1,6 @@
 package dev.berth.server.listen;
 
+import dev.berth.ip.IpAddresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,50 +37,7 @@ public final class SocketAddresses {
      * {@code 0:0:0:0:0:0:0:1}), with its {@code %scope} when it has one.
      */
     public static String ip(InetAddress ip) {
-        if (!(ip instanceof Inet6Address v6)) {
-            return ip.getHostAddress();
-        }
-        byte[] b = v6.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        // RFC 5952 section 4.2: compress the longest run of two or more zero groups, the first on a tie.
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (groups[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(groups[i]));
-        }
-        if (v6.getScopedInterface() != null) {
-            sb.append('%').append(v6.getScopedInterface().getName());
-        } else if (v6.getScopeId() != 0) {
-            sb.append('%').append(v6.getScopeId());
-        }
-        return sb.toString();
+        return IpAddresses.toCanonicalString(ip);
     }
 
     /** True for {@code 0.0.0.0} and {@code ::}: a socket bound there is reachable from every interface. */
