@@ -41,7 +41,7 @@ final class BindingProblems extends DeserializationProblemHandler {
 
     private Object wrongType(Class<?> target, JsonParser p) throws IOException {
  // An alias reported by the index reads as a string here; one error for it is enough.
-        problems.addUnlessReported(valuePath(p), "expected " + describe(target) + ", got " + describe(p.currentToken()));
+        problems.add(valuePath(p), "expected " + describe(target) + ", got " + describe(p.currentToken()));
         p.skipChildren();
         return null;
     }

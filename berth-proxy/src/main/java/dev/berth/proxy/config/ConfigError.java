@@ -11,6 +11,39 @@ package dev.berth.proxy.config;
  */
 public record ConfigError(String file, int line, int column, String path, String message) {
 
+    /** Control characters (a quoted value may hold a newline) are escaped: one error, one line. */
+    public ConfigError {
+        file = printable(file);
+        path = printable(path);
+        message = printable(message);
+    }
+
+    private static String printable(String s) {
+        if (s.chars().noneMatch(ConfigError::breaksLines)) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder(s.length() + 8);
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (breaksLines(c)) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean breaksLines(int c) {
+        return Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+    }
+
     /** {@code berth.yaml:14:9: clusters[1].endpoints[0]: port 70000 (expected: 1-65535)}. */
     @Override
     public String toString() {

@@ -24,28 +24,25 @@ final class Problems {
     private final List<Problem> problems = new ArrayList<>();
     private final Set<String> paths = new HashSet<>();
 
-    /** Records an error at the value of {@code path}. */
+    /**
+     * Records an error at the value of {@code path}, unless one is already recorded there: a
+     * value that was a list where a string belongs, a duplicate key or an alias reads as absent
+     * or as something else, and one error about it is enough.
+     */
     void add(String path, String message) {
-        add(path, At.VALUE, message);
+        if (!paths.contains(path)) {
+            record(new Problem(path, At.VALUE, null, message));
+        }
     }
 
-    void add(String path, At at, String message) {
+    /** Records an error even if {@code path} has one already (an object missing several fields). */
+    void addAlso(String path, At at, String message) {
         record(new Problem(path, at, null, message));
     }
 
     /** Records an error at a known position (the index found it: duplicate keys, aliases). */
     void addAt(String path, LocationIndex.Position position, String message) {
         record(new Problem(path, At.VALUE, position, message));
-    }
-
-    /**
-     * Records a validation error unless the reading pass already reported this path: a list
-     * given where a string belongs is read as "absent", which must not also say "missing".
-     */
-    void addUnlessReported(String path, String message) {
-        if (!paths.contains(path)) {
-            add(path, message);
-        }
     }
 
     boolean isEmpty() {

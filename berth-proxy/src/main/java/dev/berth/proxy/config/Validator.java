@@ -58,8 +58,8 @@ final class Validator {
         InetSocketAddress adminAddress = bindAddress("admin.address", adminText);
         AdminConfig admin = new AdminConfig(adminAddress);
 
-        List<ClusterConfig> clusters = clusters(raw.clusters());
         List<ListenerConfig> listeners = listeners(raw.listeners(), raw.clusters(), adminAddress);
+        List<ClusterConfig> clusters = clusters(raw.clusters());
         ShutdownConfig shutdown = shutdown(raw.shutdown());
         return new ProxyConfig(admin, listeners, clusters, shutdown);
     }
@@ -92,7 +92,7 @@ final class Validator {
             String p = FieldPath.index("listeners", i);
             Raw.Listener l = raw.get(i);
             if (l == null) {
-                problems.addUnlessReported(p, "expected " + Raw.describe(Raw.Listener.class) + ", got nothing");
+                problems.add(p, "expected " + Raw.describe(Raw.Listener.class) + ", got nothing");
                 continue;
             }
             checkFields(p, Raw.Listener.class);
@@ -226,7 +226,7 @@ final class Validator {
             String p = FieldPath.index("clusters", i);
             Raw.Cluster c = raw.get(i);
             if (c == null) {
-                problems.addUnlessReported(p, "expected " + Raw.describe(Raw.Cluster.class) + ", got nothing");
+                problems.add(p, "expected " + Raw.describe(Raw.Cluster.class) + ", got nothing");
                 continue;
             }
             checkFields(p, Raw.Cluster.class);
@@ -261,7 +261,7 @@ final class Validator {
             String ep = FieldPath.index(p, j);
             Raw.Endpoint e = raw.get(j);
             if (e == null) {
-                problems.addUnlessReported(ep, "expected an address such as 10.0.0.1:8080, got nothing");
+                problems.add(ep, "expected an address such as 10.0.0.1:8080, got nothing");
                 continue;
             }
             checkFields(ep, Raw.Endpoint.class);
@@ -340,11 +340,11 @@ final class Validator {
             }
             String keyPath = FieldPath.field(path, key);
             if (planned.containsKey(key)) {
-                problems.add(keyPath, Problems.At.KEY, "not supported yet (planned: " + planned.get(key) + ")");
+                problems.addAlso(keyPath, Problems.At.KEY, "not supported yet (planned: " + planned.get(key) + ")");
                 continue;
             }
             String suggestion = Suggestions.closest(key, known);
-            problems.add(keyPath, Problems.At.KEY, "unknown field '" + key + "'"
+            problems.addAlso(keyPath, Problems.At.KEY, "unknown field '" + key + "'"
                     + (suggestion == null ? "" : ", did you mean '" + suggestion + "'?")
                     + " (expected one of: " + String.join(", ", known) + ")");
         }
@@ -354,9 +354,9 @@ final class Validator {
     private void required(String parent, String field) {
         String path = FieldPath.field(parent, field);
         if (index.has(path)) {
-            problems.addUnlessReported(path, "a value is required");
+            problems.add(path, "a value is required");
         } else {
-            problems.add(parent, "missing required field '" + field + "'");
+            problems.addAlso(parent, Problems.At.VALUE, "missing required field '" + field + "'");
         }
     }
 
