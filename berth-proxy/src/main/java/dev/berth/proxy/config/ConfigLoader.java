@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -71,6 +72,9 @@ public final class ConfigLoader {
             throw fileError(name, "permission denied");
         } catch (CharacterCodingException e) {
             throw fileError(name, "not UTF-8 text");
+        } catch (FileSystemException e) {
+            // The reason without the path, which the error already starts with: "Is a directory".
+            throw fileError(name, "cannot read: " + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()));
         } catch (IOException e) {
             throw fileError(name, "cannot read: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
