@@ -80,6 +80,7 @@ final class BindingProblems extends DeserializationProblemHandler {
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
             case VALUE_TRUE, VALUE_FALSE -> "a boolean";
             case VALUE_NULL -> "nothing";
+            case VALUE_EMBEDDED_OBJECT -> "binary data";
             default -> "a " + token.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
         };
     }

@@ -12,8 +12,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -131,10 +129,10 @@ public final class ConfigLoader {
      */
     public static ProxyConfig defaults() {
         return new ProxyConfig(
-                new AdminConfig(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 15000)),
+                new AdminConfig(Addresses.bind(Defaults.ADMIN_ADDRESS)),
                 List.of(new ListenerConfig(
                         Defaults.SIDECAR_LISTENER,
-                        new InetSocketAddress(InetAddress.ofLiteral("0.0.0.0"), 15001),
+                        Addresses.bind(Defaults.SIDECAR_LISTEN_ADDRESS),
                         Defaults.SIDECAR_CLUSTER,
                         Defaults.BACKLOG,
                         Defaults.IDLE_TIMEOUT,
@@ -145,7 +143,7 @@ public final class ConfigLoader {
                 List.of(new ClusterConfig(
                         Defaults.SIDECAR_CLUSTER,
                         ClusterConfig.Discovery.STATIC,
-                        List.of(new EndpointConfig("127.0.0.1", 8080, Defaults.WEIGHT)),
+                        List.of(new EndpointConfig(Defaults.SIDECAR_ENDPOINT_HOST, Defaults.SIDECAR_ENDPOINT_PORT, Defaults.WEIGHT)),
                         ClusterConfig.LbPolicy.ROUND_ROBIN,
                         Defaults.CONNECT_TIMEOUT,
                         Defaults.MAX_CONNECTIONS,

@@ -29,7 +29,8 @@ final class Defaults {
     static final String SIDECAR_LISTENER = "inbound";
     static final String SIDECAR_LISTEN_ADDRESS = "0.0.0.0:15001";
     static final String SIDECAR_CLUSTER = "local-app";
-    static final String SIDECAR_ENDPOINT = "127.0.0.1:8080";
+    static final String SIDECAR_ENDPOINT_HOST = "127.0.0.1";
+    static final int SIDECAR_ENDPOINT_PORT = 8080;
 
     private Defaults() {}
 }

@@ -27,7 +27,12 @@ final class JacksonMessages {
                 return new Located(at, message);
             }
         }
-        return new Located(position(e.getLocation()), oneLine(e));
+        String message = oneLine(e);
+        if (message.startsWith("Expected a field name")) {
+            // Jackson's words for `? [a, b] : c`, naming SnakeYAML's event classes.
+            message = "a mapping key must be a plain value, not a list or a mapping";
+        }
+        return new Located(position(e.getLocation()), message);
     }
 
     /** The exception's own message without the location Jackson appends, first line only. */

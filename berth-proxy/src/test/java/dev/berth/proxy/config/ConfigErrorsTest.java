@@ -480,7 +480,17 @@ class ConfigErrorsTest {
                     clusters:
                       - {name: app, endpoints: [127.0.0.1:8080]}
                     """,
-                    "berth.yaml:5:5: listeners[0].tcpNoDelay: unknown field 'tcpNoDelay', did you mean 'tcp_no_delay'? (expected one of: name, address, cluster, backlog, idle_timeout, max_connection_duration, buffer_bytes, tcp_no_delay, access_log)")
+                    "berth.yaml:5:5: listeners[0].tcpNoDelay: unknown field 'tcpNoDelay', did you mean 'tcp_no_delay'? (expected one of: name, address, cluster, backlog, idle_timeout, max_connection_duration, buffer_bytes, tcp_no_delay, access_log)"),
+            row("a list as a mapping key", """
+                    ? [a, b]
+                    : c
+                    """,
+                    "berth.yaml:1:4: YAML syntax error: a mapping key must be a plain value, not a list or a mapping"),
+            row("binary data where a list belongs", """
+                    listeners: !!binary aGVsbG8=
+                    clusters: [{name: app, endpoints: [127.0.0.1:8080]}]
+                    """,
+                    "berth.yaml:1:12: listeners: expected a list, got binary data")
         );
     }
 
