@@ -1,0 +1,114 @@
+package dev.berth.proxy.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.berth.server.config.Durations;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The effective configuration, every default filled in, in the file's own schema: what
+ * {@code berth proxy --check} prints and the admin {@code /config_dump} serves. Keys come in
+ * the order the reference documents them, so two dumps of the same configuration are
+ * byte-identical, and {@link ConfigLoader#parse} reads a dump back to an equal {@link ProxyConfig}.
+ */
+public final class ConfigDump {
+
+    private static final ObjectWriter YAML_WRITER = YAMLMapper.builder(YAMLFactory.builder()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                    .build())
+            .build()
+            .writer();
+
+    private static final ObjectWriter JSON_WRITER = JsonMapper.builder()
+            .build()
+            .writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                            .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+                    .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                    .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+
+    private ConfigDump() {}
+
+    /** The effective configuration as YAML, loadable as a configuration file. */
+    public static String toYaml(ProxyConfig config) {
+        return write(YAML_WRITER, config);
+    }
+
+    /** The same as JSON (durations and addresses stay strings, as in the file). */
+    public static String toJson(ProxyConfig config) {
+        return write(JSON_WRITER, config) + "\n";
+    }
+
+    /** The effective configuration as plain maps, lists, strings, numbers and booleans, keys in schema order. */
+    public static Map<String, Object> toTree(ProxyConfig config) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("admin", Map.of("address", Addresses.format(config.admin().address())));
+        root.put("listeners", config.listeners().stream().map(ConfigDump::listener).toList());
+        root.put("clusters", config.clusters().stream().map(ConfigDump::cluster).toList());
+        Map<String, Object> shutdown = new LinkedHashMap<>();
+        shutdown.put("accept_grace", duration(config.shutdown().acceptGrace()));
+        shutdown.put("drain_timeout", duration(config.shutdown().drainTimeout()));
+        root.put("shutdown", shutdown);
+        return root;
+    }
+
+    private static Map<String, Object> listener(ListenerConfig l) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", l.name());
+        out.put("address", Addresses.format(l.address()));
+        out.put("cluster", l.cluster());
+        out.put("backlog", l.backlog());
+        out.put("idle_timeout", duration(l.idleTimeout()));
+        out.put("max_connection_duration", duration(l.maxConnectionDuration()));
+        out.put("buffer_bytes", l.bufferBytes());
+        out.put("tcp_no_delay", l.tcpNoDelay());
+        out.put("access_log", switch (l.accessLog().target()) {
+            case STDOUT -> "stdout";
+            case OFF -> "off";
+            case FILE -> l.accessLog().path().toString();
+        });
+        return out;
+    }
+
+    private static Map<String, Object> cluster(ClusterConfig c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", c.name());
+        out.put("discovery", Validator.spelling(c.discovery()));
+        List<Map<String, Object>> endpoints = c.endpoints().stream().map(e -> {
+            Map<String, Object> ep = new LinkedHashMap<>();
+            ep.put("address", e.authority());
+            ep.put("weight", e.weight());
+            return ep;
+        }).toList();
+        out.put("endpoints", endpoints);
+        out.put("lb", Validator.spelling(c.lb()));
+        out.put("connect_timeout", duration(c.connectTimeout()));
+        out.put("max_connections", c.maxConnections());
+        out.put("connect_attempts", c.connectAttempts());
+        out.put("dns_refresh", duration(c.dnsRefresh()));
+        return out;
+    }
+
+    private static String duration(Duration d) {
+        return Durations.format(d);
+    }
+
+    private static String write(ObjectWriter writer, ProxyConfig config) {
+        try {
+            return writer.writeValueAsString(toTree(config));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("maps of strings and numbers always serialize", e);
+        }
+    }
+}

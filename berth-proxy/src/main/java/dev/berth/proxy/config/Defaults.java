@@ -1,0 +1,36 @@
+package dev.berth.proxy.config;
+
+import java.time.Duration;
+
+/**
+ * Every default in one place; docs/config-reference.md lists the same values. Where Envoy has an
+ * opinion we follow it (connect timeout 5s, tcp_proxy idle timeout 1h); see research/anchors-mission.md §2.
+ */
+final class Defaults {
+
+    static final String ADMIN_ADDRESS = "127.0.0.1:15000";
+
+    static final int BACKLOG = 1024;
+    static final Duration IDLE_TIMEOUT = Duration.ofHours(1);
+    static final Duration MAX_CONNECTION_DURATION = Duration.ZERO;
+    static final int BUFFER_BYTES = 64 * 1024;
+    static final boolean TCP_NO_DELAY = true;
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final int MAX_CONNECTIONS = 10_000;
+    static final int CONNECT_ATTEMPTS = 3;
+    static final Duration DNS_REFRESH = Duration.ofSeconds(5);
+    static final int WEIGHT = 1;
+
+    static final Duration ACCEPT_GRACE = Duration.ZERO;
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    // The built-in sidecar: `berth proxy` with no --config.
+    static final String SIDECAR_LISTENER = "inbound";
+    static final String SIDECAR_LISTEN_ADDRESS = "0.0.0.0:15001";
+    static final String SIDECAR_CLUSTER = "local-app";
+    static final String SIDECAR_ENDPOINT_HOST = "127.0.0.1";
+    static final int SIDECAR_ENDPOINT_PORT = 8080;
+
+    private Defaults() {}
+}

@@ -1,0 +1,463 @@
+package dev.berth.proxy.config;
+
+import dev.berth.server.config.Durations;
+import dev.berth.server.config.InvalidValueException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Raw records to runtime records (caddy-l4's {@code Provision}): checks every value, fills in
+ * every default, and records each problem with its path instead of stopping at the first. Reads
+ * on past a bad value with a stand-in, so later checks still run; the result is only used when
+ * nothing was recorded.
+ */
+final class Validator {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9_.-]+");
+    private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,18}");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,9})(KiB|MiB)?");
+    // Beyond a year a timeout is a typo; the cap also keeps Duration.toNanos() far from overflow.
+    private static final Duration MAX_DURATION = Duration.ofHours(8760);
+    private static final int MIN_BUFFER = 4096;
+    private static final int MAX_BUFFER = 16 * 1024 * 1024;
+
+    private final Problems problems;
+    private final LocationIndex index;
+
+    Validator(Problems problems, LocationIndex index) {
+        this.problems = problems;
+        this.index = index;
+    }
+
+    /** The runtime configuration, or {@code null} when the reading pass could not even produce a document. */
+    ProxyConfig validate(Raw.Config raw) {
+        if (raw == null) {
+            return null; // a root that is not a mapping; already reported
+        }
+        checkFields(FieldPath.ROOT, Raw.Config.class);
+        Raw.Admin rawAdmin = raw.admin();
+        if (rawAdmin != null) {
+            checkFields("admin", Raw.Admin.class);
+        }
+        String adminText = rawAdmin == null || rawAdmin.address() == null ? Defaults.ADMIN_ADDRESS : rawAdmin.address();
+        InetSocketAddress adminAddress = bindAddress("admin.address", adminText);
+        AdminConfig admin = new AdminConfig(adminAddress);
+
+        List<ListenerConfig> listeners = listeners(raw.listeners(), raw.clusters(), adminAddress);
+        List<ClusterConfig> clusters = clusters(raw.clusters());
+        ShutdownConfig shutdown = shutdown(raw.shutdown());
+        return new ProxyConfig(admin, listeners, clusters, shutdown);
+    }
+
+    // ---- listeners
+
+    private List<ListenerConfig> listeners(List<Raw.Listener> raw, List<Raw.Cluster> rawClusters, InetSocketAddress admin) {
+        if (raw == null) {
+            required(FieldPath.ROOT, "listeners");
+            return List.of();
+        }
+        if (raw.isEmpty()) {
+            problems.add("listeners", "an empty list (expected: at least one listener)");
+        }
+        Set<String> clusterNames = new LinkedHashSet<>();
+        if (rawClusters != null) {
+            for (Raw.Cluster c : rawClusters) {
+                if (c != null && c.name() != null) {
+                    clusterNames.add(c.name());
+                }
+            }
+        }
+        List<ListenerConfig> out = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        List<Bound> bound = new ArrayList<>();
+        if (admin != null) {
+            bound.add(new Bound("the admin server", admin));
+        }
+        for (int i = 0; i < raw.size(); i++) {
+            String p = FieldPath.index("listeners", i);
+            Raw.Listener l = raw.get(i);
+            if (l == null) {
+                problems.add(p, "expected " + Raw.describe(Raw.Listener.class) + ", got nothing");
+                continue;
+            }
+            checkFields(p, Raw.Listener.class);
+            String name = name(p, l.name(), names);
+            InetSocketAddress address = null;
+            if (l.address() == null) {
+                required(p, "address");
+            } else {
+                address = bindAddress(FieldPath.field(p, "address"), l.address());
+                if (address != null) {
+                    checkOverlap(FieldPath.field(p, "address"), address, bound);
+                    bound.add(new Bound(name == null ? "listeners[" + i + "]" : "listener '" + name + "'", address));
+                }
+            }
+            if (l.cluster() == null) {
+                required(p, "cluster");
+            } else if (rawClusters != null && !rawClusters.isEmpty() && !clusterNames.contains(l.cluster())) {
+                problems.add(FieldPath.field(p, "cluster"), "no cluster named '" + l.cluster() + "' (clusters: "
+                        + (clusterNames.isEmpty() ? "none with a name" : String.join(", ", clusterNames)) + ")");
+            }
+            out.add(new ListenerConfig(
+                    name,
+                    address,
+                    l.cluster(),
+                    integer(FieldPath.field(p, "backlog"), l.backlog(), Defaults.BACKLOG, 1, 65535),
+                    duration(FieldPath.field(p, "idle_timeout"), l.idleTimeout(), Defaults.IDLE_TIMEOUT, Duration.ZERO),
+                    duration(FieldPath.field(p, "max_connection_duration"), l.maxConnectionDuration(),
+                            Defaults.MAX_CONNECTION_DURATION, Duration.ZERO),
+                    bufferBytes(FieldPath.field(p, "buffer_bytes"), l.bufferBytes()),
+                    bool(FieldPath.field(p, "tcp_no_delay"), l.tcpNoDelay(), Defaults.TCP_NO_DELAY),
+                    accessLog(FieldPath.field(p, "access_log"), l.accessLog())));
+        }
+        return out;
+    }
+
+    /** Something already bound, and who binds it, for the overlap check. */
+    private record Bound(String owner, InetSocketAddress address) {}
+
+    /**
+     * Two listeners cannot share a port on the same address, nor on a wildcard and an address
+     * the wildcard covers ({@code [::]} is dual-stack, so it covers IPv4 too): the second bind
+     * would fail at start-up with "address already in use".
+     */
+    private void checkOverlap(String path, InetSocketAddress address, List<Bound> bound) {
+        for (Bound b : bound) {
+            InetSocketAddress other = b.address();
+            if (other.getPort() != address.getPort()) {
+                continue;
+            }
+            InetAddress mine = address.getAddress();
+            InetAddress theirs = other.getAddress();
+            if (mine.equals(theirs)) {
+                problems.add(path, Addresses.format(address) + " is already used by " + b.owner());
+                return;
+            }
+            if (covers(theirs, mine) || covers(mine, theirs)) {
+                boolean dualStack = mine.isAnyLocalAddress() && mine instanceof Inet6Address && theirs instanceof Inet4Address
+                        || theirs.isAnyLocalAddress() && theirs instanceof Inet6Address && mine instanceof Inet4Address;
+                problems.add(path, Addresses.format(address) + " overlaps " + Addresses.format(other) + " of " + b.owner()
+                        + (dualStack ? " ([::] takes the port for IPv4 too)" : " (a wildcard address takes the port on every interface)"));
+                return;
+            }
+        }
+    }
+
+    private static boolean covers(InetAddress wildcard, InetAddress other) {
+        return wildcard.isAnyLocalAddress() && (wildcard instanceof Inet6Address || other instanceof Inet4Address);
+    }
+
+    private AccessLogConfig accessLog(String path, String text) {
+        if (text == null || text.equals("stdout")) {
+            return AccessLogConfig.STDOUT;
+        }
+        if (text.equals("off")) {
+            return new AccessLogConfig(AccessLogConfig.Target.OFF, null);
+        }
+        if (text.isBlank()) {
+            problems.add(path, "empty (expected: stdout, off, or a file path)");
+            return AccessLogConfig.STDOUT;
+        }
+        if (text.equalsIgnoreCase("stdout") || text.equalsIgnoreCase("off")) {
+            // Almost certainly not meant as a file name; say how to get one if it was.
+            problems.add(path, "'" + text + "' (expected: stdout, off, or a file path; for a file of that name write ./" + text + ")");
+            return AccessLogConfig.STDOUT;
+        }
+        if (text.endsWith("/")) {
+            problems.add(path, "'" + text + "' is a directory (expected: a file path such as /var/log/berth/access.log)");
+            return AccessLogConfig.STDOUT;
+        }
+        try {
+            return new AccessLogConfig(AccessLogConfig.Target.FILE, Path.of(text));
+        } catch (InvalidPathException e) {
+            problems.add(path, "'" + text + "' is not a file path (" + e.getReason() + ")");
+            return AccessLogConfig.STDOUT;
+        }
+    }
+
+    private int bufferBytes(String path, String text) {
+        if (text == null) {
+            return Defaults.BUFFER_BYTES;
+        }
+        Matcher m = SIZE.matcher(text);
+        if (m.matches()) {
+            long bytes = Long.parseLong(m.group(1)) * switch (m.group(2) == null ? "" : m.group(2)) {
+                case "KiB" -> 1024L;
+                case "MiB" -> 1024L * 1024;
+                default -> 1L;
+            };
+            if (bytes >= MIN_BUFFER && bytes <= MAX_BUFFER) {
+                return (int) bytes;
+            }
+        }
+        String shown = m.matches() ? text : "'" + text + "'";
+        problems.add(path, shown + " (expected: " + MIN_BUFFER + "-" + MAX_BUFFER + " bytes, or with a unit: 4KiB-16MiB)");
+        return Defaults.BUFFER_BYTES;
+    }
+
+    // ---- clusters
+
+    private List<ClusterConfig> clusters(List<Raw.Cluster> raw) {
+        if (raw == null) {
+            required(FieldPath.ROOT, "clusters");
+            return List.of();
+        }
+        if (raw.isEmpty()) {
+            problems.add("clusters", "an empty list (expected: at least one cluster)");
+        }
+        List<ClusterConfig> out = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String p = FieldPath.index("clusters", i);
+            Raw.Cluster c = raw.get(i);
+            if (c == null) {
+                problems.add(p, "expected " + Raw.describe(Raw.Cluster.class) + ", got nothing");
+                continue;
+            }
+            checkFields(p, Raw.Cluster.class);
+            String name = name(p, c.name(), names);
+            ClusterConfig.Discovery discovery =
+                    choice(FieldPath.field(p, "discovery"), c.discovery(), ClusterConfig.Discovery.STATIC, ClusterConfig.Discovery.values());
+            List<EndpointConfig> endpoints = endpoints(p, c.endpoints(), discovery);
+            ClusterConfig.LbPolicy lb =
+                    choice(FieldPath.field(p, "lb"), c.lb(), ClusterConfig.LbPolicy.ROUND_ROBIN, ClusterConfig.LbPolicy.values());
+            Duration connectTimeout = duration(FieldPath.field(p, "connect_timeout"), c.connectTimeout(),
+                    Defaults.CONNECT_TIMEOUT, Duration.ofMillis(1));
+            int maxConnections = integer(FieldPath.field(p, "max_connections"), c.maxConnections(), Defaults.MAX_CONNECTIONS, 1, 1_000_000);
+            int connectAttempts = integer(FieldPath.field(p, "connect_attempts"), c.connectAttempts(), Defaults.CONNECT_ATTEMPTS, 1, 10);
+            Duration dnsRefresh = duration(FieldPath.field(p, "dns_refresh"), c.dnsRefresh(), Defaults.DNS_REFRESH, Duration.ofSeconds(1));
+            out.add(new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh));
+        }
+        return out;
+    }
+
+    private List<EndpointConfig> endpoints(String cluster, List<Raw.Endpoint> raw, ClusterConfig.Discovery discovery) {
+        String p = FieldPath.field(cluster, "endpoints");
+        if (raw == null) {
+            required(cluster, "endpoints");
+            return List.of();
+        }
+        if (raw.isEmpty()) {
+            problems.add(p, "an empty list (expected: at least one endpoint)");
+        }
+        List<EndpointConfig> out = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        for (int j = 0; j < raw.size(); j++) {
+            String ep = FieldPath.index(p, j);
+            Raw.Endpoint e = raw.get(j);
+            if (e == null) {
+                problems.add(ep, "expected an address such as 10.0.0.1:8080, got nothing");
+                continue;
+            }
+            checkFields(ep, Raw.Endpoint.class);
+            int weight = integer(FieldPath.field(ep, "weight"), e.weight(), Defaults.WEIGHT, 1, 1000);
+            if (e.address() == null) {
+                required(ep, "address");
+                continue;
+            }
+            // Written as a plain string, the endpoint itself is the address.
+            String addressPath = index.has(FieldPath.field(ep, "address")) ? FieldPath.field(ep, "address") : ep;
+            EndpointConfig endpoint = endpoint(addressPath, e.address(), weight, discovery);
+            if (endpoint == null) {
+                continue;
+            }
+            String first = seen.putIfAbsent(endpoint.authority(), "endpoints[" + j + "]");
+            if (first != null) {
+                problems.add(addressPath, endpoint.authority() + " is listed twice (first as " + first
+                        + "; use weight for a bigger share)");
+            }
+            out.add(endpoint);
+        }
+        return out;
+    }
+
+    private EndpointConfig endpoint(String path, String text, int weight, ClusterConfig.Discovery discovery) {
+        Addresses.HostPort hp;
+        int port;
+        try {
+            hp = Addresses.split(text);
+            port = Addresses.port(hp.port());
+        } catch (InvalidValueException e) {
+            problems.add(path, e.getMessage());
+            return null;
+        }
+        InetAddress ip = Addresses.literalOrNull(hp.host());
+        if (ip != null) {
+            return new EndpointConfig(Addresses.format(ip), port, weight);
+        }
+        if (!Addresses.isHostName(hp.host()) || text.startsWith("[")) {
+            problems.add(path, "'" + hp.host() + "' is neither an IP address nor a host name");
+            return null;
+        }
+        if (discovery == ClusterConfig.Discovery.STATIC) {
+            problems.add(path, "'" + hp.host() + "' is a host name; static discovery needs IP addresses"
+                    + " (set discovery: dns to resolve names)");
+            return null;
+        }
+        return new EndpointConfig(hp.host(), port, weight);
+    }
+
+    // ---- shutdown
+
+    private ShutdownConfig shutdown(Raw.Shutdown raw) {
+        if (raw != null) {
+            checkFields("shutdown", Raw.Shutdown.class);
+        }
+        Raw.Shutdown s = raw == null ? new Raw.Shutdown(null, null) : raw;
+        return new ShutdownConfig(
+                duration("shutdown.accept_grace", s.acceptGrace(), Defaults.ACCEPT_GRACE, Duration.ZERO),
+                duration("shutdown.drain_timeout", s.drainTimeout(), Defaults.DRAIN_TIMEOUT, Duration.ZERO));
+    }
+
+    // ---- values
+
+    /**
+     * Unknown keys of the mapping at {@code path}, at the key, with the accepted ones and the
+     * closest match. The file is strict because a misspelt optional field would otherwise be
+     * silently replaced by its default.
+     */
+    private void checkFields(String path, Class<?> rawType) {
+        List<String> known = Raw.fieldNames(rawType);
+        Map<String, String> planned = Raw.PLANNED.getOrDefault(rawType, Map.of());
+        for (String key : index.fieldsOf(path)) {
+            if (known.contains(key)) {
+                continue;
+            }
+            String keyPath = FieldPath.field(path, key);
+            if (planned.containsKey(key)) {
+                problems.addAlso(keyPath, Problems.At.KEY, "not supported yet (planned: " + planned.get(key) + ")");
+                continue;
+            }
+            String suggestion = Suggestions.closest(key, known);
+            problems.addAlso(keyPath, Problems.At.KEY, "unknown field '" + key + "'"
+                    + (suggestion == null ? "" : ", did you mean '" + suggestion + "'?")
+                    + " (expected one of: " + String.join(", ", known) + ")");
+        }
+    }
+
+    /** Reports a missing field: at its key when written without a value, else at the object that lacks it. */
+    private void required(String parent, String field) {
+        String path = FieldPath.field(parent, field);
+        if (index.has(path)) {
+            problems.add(path, "a value is required");
+        } else {
+            problems.addAlso(parent, Problems.At.VALUE, "missing required field '" + field + "'");
+        }
+    }
+
+    private String name(String parent, String text, Map<String, String> taken) {
+        if (text == null) {
+            required(parent, "name");
+            return null;
+        }
+        String path = FieldPath.field(parent, "name");
+        if (!NAME.matcher(text).matches()) {
+            problems.add(path, "'" + text + "' is not a valid name (expected: lower-case letters, digits, '_', '.', '-')");
+            return text;
+        }
+        String first = taken.putIfAbsent(text, parent);
+        if (first != null) {
+            problems.add(path, "'" + text + "' is already the name of " + first);
+        }
+        return text;
+    }
+
+    private InetSocketAddress bindAddress(String path, String text) {
+        try {
+            return Addresses.bind(text);
+        } catch (InvalidValueException e) {
+            problems.add(path, e.getMessage());
+            return null;
+        }
+    }
+
+    private int integer(String path, String text, int fallback, int min, int max) {
+        if (text == null) {
+            return fallback;
+        }
+        String range = "(expected: " + min + "-" + max + ")";
+        if (!INTEGER.matcher(text).matches()) {
+            problems.add(path, "'" + text + "' is not a whole number " + range);
+            return fallback;
+        }
+        long value = Long.parseLong(text);
+        if (value < min || value > max) {
+            problems.add(path, text + " " + range);
+            return fallback;
+        }
+        return (int) value;
+    }
+
+    private Duration duration(String path, String text, Duration fallback, Duration min) {
+        if (text == null) {
+            return fallback;
+        }
+        Duration d;
+        try {
+            d = Durations.parse(text);
+        } catch (InvalidValueException e) {
+            problems.add(path, e.getMessage());
+            return fallback;
+        }
+        if (d.compareTo(min) < 0) {
+            String expected = min.equals(Duration.ofMillis(1)) ? "> 0" : "at least " + Durations.format(min);
+            problems.add(path, text + " (expected: " + expected + ")");
+            return fallback;
+        }
+        if (d.compareTo(MAX_DURATION) > 0) {
+            problems.add(path, text + " (expected: at most " + Durations.format(MAX_DURATION) + ")");
+            return fallback;
+        }
+        return d;
+    }
+
+    private boolean bool(String path, String text, boolean fallback) {
+        if (text == null) {
+            return fallback;
+        }
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> {
+                problems.add(path, "'" + text + "' (expected: true or false)");
+                yield fallback;
+            }
+        };
+    }
+
+    /** An enum written in lower case ({@code round_robin}); case matters, as everywhere in the file. */
+    private <E extends Enum<E>> E choice(String path, String text, E fallback, E[] values) {
+        if (text == null) {
+            return fallback;
+        }
+        for (E v : values) {
+            if (spelling(v).equals(text)) {
+                return v;
+            }
+        }
+        List<String> spellings = Arrays.stream(values).map(Validator::spelling).toList();
+        String suggestion = Suggestions.closest(text, spellings);
+        problems.add(path, "'" + text + "' is not one of " + String.join(", ", spellings)
+                + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)"));
+        return fallback;
+    }
+
+    static String spelling(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}
