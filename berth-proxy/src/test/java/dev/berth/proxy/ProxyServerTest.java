@@ -289,6 +289,83 @@ class ProxyServerTest {
         proxy = null;
     }
 
+    @Test
+    void aBlackHoledEndpointTimesOutWithUT() throws Exception {
+        // A listener whose accept queue is full drops further SYNs: connects hang until the timeout.
+        ServerSocket hole = new ServerSocket();
+        hole.bind(new InetSocketAddress(V4, 0), 1);
+        List<Socket> fillers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                Socket f = new Socket();
+                f.connect(hole.getLocalSocketAddress(), 2000);
+                fillers.add(f);
+            }
+            ClusterConfig base = TestConfigs.cluster("backend", List.of((InetSocketAddress) hole.getLocalSocketAddress()));
+            ClusterConfig c = new ClusterConfig(base.name(), base.discovery(), base.endpoints(), base.lb(), Duration.ofMillis(300),
+                    base.maxConnections(), base.connectAttempts(), base.dnsRefresh());
+            InetSocketAddress p = start(TestConfigs.config(listener(), c));
+            long t0 = System.nanoTime();
+            refusedService(p, "x".getBytes());
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(290));
+            JsonNode r = lastRecord();
+            assertThat(r.get("reason").asText()).isEqualTo("UT");
+            assertThat(r.get("detail").asText()).contains("no answer within 300 ms");
+            assertThat(admin("/metrics")).contains("upstream_cx_connect_timeout_total{cluster=\"backend\"} 1.0");
+        } finally {
+            for (Socket f : fillers) {
+                f.close();
+            }
+            hole.close();
+        }
+    }
+
+    @Test
+    void maxConnectionDurationClosesWithMD() throws Exception {
+        FakeUpstream live = echo();
+        ListenerConfig base = listener();
+        ListenerConfig l = new ListenerConfig(base.name(), base.address(), base.cluster(), base.backlog(), base.idleTimeout(),
+                Duration.ofMillis(400), base.bufferBytes(), base.tcpNoDelay(), base.accessLog());
+        InetSocketAddress p = start(TestConfigs.config(l, TestConfigs.cluster("backend", List.of(live.address()))));
+        try (Socket s = new Socket()) {
+            s.connect(p, 5000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(1);
+            assertThat(s.getInputStream().read()).isEqualTo(1);
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(lastRecord().get("reason").asText()).isEqualTo("MD");
+    }
+
+    @Test
+    void dnsDiscoveryFollowsTheNamesAddresses() throws Exception {
+        FakeUpstream a = echo();
+        java.util.concurrent.atomic.AtomicReference<InetAddress[]> answer =
+                new java.util.concurrent.atomic.AtomicReference<>(new InetAddress[] {V4});
+        ClusterConfig c = new ClusterConfig("backend", ClusterConfig.Discovery.DNS,
+                List.of(new EndpointConfig("app.test", a.port(), 1)), ClusterConfig.LbPolicy.ROUND_ROBIN,
+                Duration.ofSeconds(5), 100, 3, Duration.ofSeconds(1));
+        ProxyConfig config = TestConfigs.config(listener(), c);
+        proxy = ProxyServer.start(config, 1, host -> {
+            InetAddress[] now = answer.get();
+            if (now == null) {
+                throw new UnknownHostException(host);
+            }
+            return now;
+        }, () -> "{}");
+        InetSocketAddress p = proxy.listener("in").boundAddress();
+        assertThat(exchange(p, "one".getBytes())).isEqualTo("one".getBytes());
+        assertThat(a.accepted()).isEqualTo(1);
+        // The name now resolves to two addresses: both become endpoints at the next refresh.
+        answer.set(new InetAddress[] {V4, InetAddress.ofLiteral("127.0.0.3")});
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.clusters().cluster("backend").endpoints().size() == 2);
+        assertThat(admin("/clusters")).contains("127.0.0.3:" + a.port(), "\"source\":\"app.test:" + a.port() + "\"");
+        // A failed lookup keeps the last endpoints.
+        answer.set(null);
+        proxy.clusters().refresh(proxy.clusters().cluster("backend"));
+        assertThat(proxy.clusters().cluster("backend").endpoints()).hasSize(2);
+    }
+
     private static boolean refused(InetSocketAddress a) {
         try (Socket s = new Socket()) {
             s.connect(a, 1000);
