@@ -6,7 +6,21 @@ import dev.berth.server.conn.ConnectionObserver;
 import dev.berth.server.conn.ConnectionRecord;
 import dev.berth.server.listen.BindFailedException;
 import dev.berth.server.listen.SocketAddresses;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.proxy.ProxyServer;
+import dev.berth.proxy.config.AccessLogConfig;
+import dev.berth.proxy.config.AdminConfig;
+import dev.berth.proxy.config.ClusterConfig;
+import dev.berth.proxy.config.ConfigDump;
+import dev.berth.proxy.config.EndpointConfig;
+import dev.berth.proxy.config.ListenerConfig;
+import dev.berth.proxy.config.ProxyConfig;
+import dev.berth.proxy.config.ShutdownConfig;
+import dev.berth.proxy.listener.ProxyListener;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,9 +56,10 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Starts an echo server on a free loopback port, connects clients over IPv4 and IPv6",
-            "loopback, sends messages and a 1 MiB payload, half-closes, drains the server and",
-            "prints a summary. Server logs go to standard error (default level: warn)."
+            "Starts an echo server and the berth proxy in front of it on free loopback ports, connects",
+            "clients to the proxy over IPv4 and IPv6, sends messages and a 1 MiB payload, half-closes,",
+            "drains both and prints what happened, with the proxy's access log. Server logs go to",
+            "standard error (default level: warn)."
         })
 final class DemoCommand implements Callable<Integer> {
 
@@ -92,26 +107,53 @@ final class DemoCommand implements Callable<Integer> {
         } catch (BindFailedException e) {
             throw new CommandFailedException(e.getMessage(), 1);
         }
+        // The proxy in front: one listener per loopback family, the echo server's addresses as
+        // the cluster's endpoints (round robin, so families cross), access log to a file we print.
+        Path accessLog = Files.createTempFile("berth-demo-access", ".log");
+        List<ListenerConfig> listeners = new ArrayList<>();
+        for (InetSocketAddress b : binds) {
+            String name = b.getAddress() instanceof java.net.Inet6Address ? "demo-v6" : "demo-v4";
+            listeners.add(new ListenerConfig(name, new InetSocketAddress(b.getAddress(), 0), "echo", 128, Duration.ofMinutes(1),
+                    Duration.ZERO, 65536, true, new AccessLogConfig(AccessLogConfig.Target.FILE, accessLog)));
+        }
+        ClusterConfig cluster = new ClusterConfig("echo", ClusterConfig.Discovery.STATIC,
+                server.boundAddresses().stream().map(a -> new EndpointConfig(SocketAddresses.ip(a.getAddress()), a.getPort(), 1)).toList(),
+                ClusterConfig.LbPolicy.ROUND_ROBIN, Duration.ofSeconds(2), 100, 2, Duration.ofSeconds(5));
+        ProxyConfig proxyConfig = new ProxyConfig(new AdminConfig(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 0)),
+                listeners, List.of(cluster), new ShutdownConfig(Duration.ZERO, Duration.ofSeconds(2)));
+        ProxyServer proxy;
+        try {
+            proxy = ProxyServer.start(proxyConfig, 1, InetAddress::getAllByName, () -> ConfigDump.toJson(proxyConfig));
+        } catch (BindFailedException e) {
+            server.close();
+            throw new CommandFailedException(e.getMessage(), 1);
+        }
         List<ClientRun> runs = new ArrayList<>();
         try {
-            for (InetSocketAddress address : server.boundAddresses()) {
+            for (ProxyListener l : proxy.listeners()) {
+                InetSocketAddress address = l.boundAddress();
                 String family = address.getAddress() instanceof java.net.Inet6Address ? "IPv6" : "IPv4";
                 runs.add(messages(family, address));
                 runs.add(payload(family, address));
             }
             allClosed.await(5, TimeUnit.SECONDS);
         } finally {
+            proxy.drain();
             server.drain();
         }
+        List<String> accessLines = Files.readAllLines(accessLog);
+        Files.deleteIfExists(accessLog);
 
-        out.println("berth demo: an echo server on loopback, exercised over IPv4"
+        out.println("berth demo: an echo server behind the berth proxy, exercised over IPv4"
                 + (v6 ? " and IPv6" : " (IPv6 loopback unavailable here)"));
         out.println();
-        out.println("  server listening on " + String.join(" and ",
+        out.println("  proxy listening on " + String.join(" and ",
+                proxy.listeners().stream().map(l -> SocketAddresses.format(l.boundAddress())).toList())
+                + "  ->  cluster 'echo': " + String.join(", ",
                 server.boundAddresses().stream().map(SocketAddresses::format).toList())
                 + " (transport " + server.transport().label() + ")");
         out.println();
-        out.printf("  %-6s %-26s %-22s %10s %10s  %s%n", "family", "client", "server", "sent", "echoed", "result");
+        out.printf("  %-6s %-26s %-22s %10s %10s  %s%n", "family", "client", "proxy", "sent", "echoed", "result");
         boolean allExact = true;
         for (ClientRun r : runs) {
             allExact &= r.exact();
@@ -120,16 +162,28 @@ final class DemoCommand implements Callable<Integer> {
                     (r.exact() ? "exact; " : "MISMATCH; ") + r.what());
         }
         out.println();
-        out.println("  what the server recorded (one record per connection, as in its access log):");
+        out.println("  the proxy's access log (one JSON record per connection, written at close):");
+        ObjectMapper json = new ObjectMapper();
+        for (String line : accessLines) {
+            JsonNode r = json.readTree(line);
+            out.printf("    %-8s %-26s -> %-22s in %9s  out %9s  %5d ms  first FIN: %-10s reason %s%n",
+                    r.get("listener").asText(), r.get("downstream").asText(), r.get("upstream").asText(),
+                    bytes(r.get("bytes_received").asLong()), bytes(r.get("bytes_sent").asLong()),
+                    r.get("duration_ms").asLong(), r.get("first_fin").asText(), r.get("reason").asText());
+        }
+        if (!accessLines.isEmpty()) {
+            out.println("    e.g. " + accessLines.getFirst());
+        }
+        out.println();
+        out.println("  what the echo server recorded (its peers are the proxy's upstream connections):");
         for (ConnectionRecord r : records.stream().sorted((a, b) -> Long.compare(a.id(), b.id())).toList()) {
             out.printf("    conn %-3d peer %-26s in %9s  out %9s  %5d ms  closed by %s%n", r.id(),
                     SocketAddresses.format(r.peer()), bytes(r.bytesIn()), bytes(r.bytesOut()),
                     r.duration().toMillis(), r.reason().label());
         }
         out.println();
-        out.printf("  totals: %d connections, %s in, %s out, %d refused; drained gracefully%n",
-                server.stats().accepted(), bytes(server.stats().bytesIn()), bytes(server.stats().bytesOut()),
-                server.stats().rejected(dev.berth.server.conn.CloseReason.LIMIT));
+        out.printf("  totals: %d connections through the proxy, %s in, %s out at the echo server; both drained gracefully%n",
+                accessLines.size(), bytes(server.stats().bytesIn()), bytes(server.stats().bytesOut()));
         out.println(allExact ? "  every byte came back, in order." : "  SOME BYTES DID NOT COME BACK.");
         out.flush();
         return allExact ? 0 : 1;

@@ -53,7 +53,7 @@ class LauncherTest {
         long start = System.nanoTime();
         Result r = run(Map.of("BERTH_JAR", BerthProcess.jar().toAbsolutePath().toString()), "demo");
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.out()).contains("server listening on 127.0.0.1:", "IPv4", "every byte came back, in order.",
+        assertThat(r.out()).contains("proxy listening on 127.0.0.1:", "IPv4", "every byte came back, in order.", "access log", "reason DC",
                 "closed by client");
         assertThat(r.err()).doesNotContain("LEAK", "Exception");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
