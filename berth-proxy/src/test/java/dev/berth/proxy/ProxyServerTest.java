@@ -366,6 +366,59 @@ class ProxyServerTest {
         assertThat(proxy.clusters().cluster("backend").endpoints()).hasSize(2);
     }
 
+    @Test
+    void aDualStackNameWithABlackHoledAddressFallsBackInAnAttemptDelayNotAConnectTimeout() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.berth.testing.Loopback.ipv6Available(), "IPv6 loopback");
+        InetAddress v6 = InetAddress.ofLiteral("::1");
+        // One port, two families: [::1]:P drops SYNs (full accept queue), 127.0.0.1:P echoes.
+        ServerSocket hole = null;
+        FakeUpstream live = null;
+        for (int i = 0; i < 20 && live == null; i++) {
+            ServerSocket candidate = new ServerSocket();
+            candidate.bind(new InetSocketAddress(v6, 0), 1);
+            try {
+                live = new FakeUpstream(new InetSocketAddress(V4, candidate.getLocalPort()), new FakeUpstream.Echo());
+                hole = candidate;
+            } catch (IOException taken) {
+                candidate.close();
+            }
+        }
+        assertThat(live).isNotNull();
+        upstreams.add(live);
+        List<Socket> fillers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                Socket f = new Socket();
+                f.connect(hole.getLocalSocketAddress(), 2000);
+                fillers.add(f);
+            }
+            ClusterConfig c = new ClusterConfig("backend", ClusterConfig.Discovery.DNS,
+                    List.of(new EndpointConfig("dual.test", live.port(), 1)), ClusterConfig.LbPolicy.ROUND_ROBIN,
+                    Duration.ofSeconds(5), 100, 3, Duration.ofMinutes(1));
+            ProxyConfig config = TestConfigs.config(listener(), c);
+            proxy = ProxyServer.start(config, 1, host -> new InetAddress[] {v6, V4}, () -> "{}");
+            InetSocketAddress p = proxy.listener("in").boundAddress();
+            for (int i = 0; i < 2; i++) { // round robin puts the black hole first for one of them
+                long t0 = System.nanoTime();
+                assertThat(exchange(p, "hi".getBytes())).isEqualTo("hi".getBytes());
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("well under connect_timeout 5s").isLessThan(Duration.ofSeconds(2));
+            }
+            await().until(() -> Files.exists(accessLog()) && Files.readAllLines(accessLog()).size() == 2);
+            for (String line : Files.readAllLines(accessLog())) {
+                JsonNode r = new ObjectMapper().readTree(line);
+                assertThat(r.get("upstream").asText()).isEqualTo("127.0.0.1:" + live.port());
+                assertThat(r.get("reason").asText()).isEqualTo("DC");
+            }
+        } finally {
+            for (Socket f : fillers) {
+                f.close();
+            }
+            if (hole != null) {
+                hole.close();
+            }
+        }
+    }
+
     private static boolean refused(InetSocketAddress a) {
         try (Socket s = new Socket()) {
             s.connect(a, 1000);

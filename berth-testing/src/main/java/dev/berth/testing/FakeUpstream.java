@@ -55,9 +55,14 @@ public final class FakeUpstream implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     public FakeUpstream(InetAddress ip, Behaviour behaviour) throws IOException {
+        this(new InetSocketAddress(ip, 0), behaviour);
+    }
+
+    /** Listens on {@code address} exactly (port 0 picks one). */
+    public FakeUpstream(InetSocketAddress address, Behaviour behaviour) throws IOException {
         this.behaviour = behaviour;
         this.server = new ServerSocket();
-        server.bind(new InetSocketAddress(ip, 0), 1024);
+        server.bind(address, 1024);
         Thread.ofVirtual().name("fake-upstream-accept").start(this::acceptLoop);
     }
 

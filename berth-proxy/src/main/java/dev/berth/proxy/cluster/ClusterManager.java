@@ -106,7 +106,7 @@ public final class ClusterManager implements AutoCloseable {
                 InetSocketAddress sa = new InetSocketAddress(a, ec.port());
                 UpstreamEndpoint existing = reuse.get(sa);
                 out.add(existing != null && existing.weight() == ec.weight() ? existing
-                        : new UpstreamEndpoint(sa, ec.weight(), ec.authority()));
+                        : new UpstreamEndpoint(sa, ec.weight(), ec.authority(), ec.host()));
             }
         }
         return out;

@@ -16,6 +16,7 @@ public final class UpstreamEndpoint implements Endpoint {
     private final InetSocketAddress address;
     private final int weight;
     private final String source;
+    private final String sourceHost;
     private final String label;
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder total = new LongAdder();
@@ -25,11 +26,13 @@ public final class UpstreamEndpoint implements Endpoint {
      * @param address resolved IP and port
      * @param weight  relative share, >= 1
      * @param source  the configured endpoint it came from ({@code host:port})
+     * @param sourceHost the host part of {@code source}: a name, or the IP literal itself
      */
-    public UpstreamEndpoint(InetSocketAddress address, int weight, String source) {
+    public UpstreamEndpoint(InetSocketAddress address, int weight, String source, String sourceHost) {
         this.address = address;
         this.weight = weight;
         this.source = source;
+        this.sourceHost = sourceHost;
         this.label = SocketAddresses.format(address);
     }
 
@@ -51,6 +54,11 @@ public final class UpstreamEndpoint implements Endpoint {
     /** The configured {@code host:port} this endpoint was resolved from. */
     public String source() {
         return source;
+    }
+
+    /** The name (or IP literal) this endpoint's address came from. */
+    public String sourceHost() {
+        return sourceHost;
     }
 
     /** {@code ip:port} as users write it. */

@@ -11,12 +11,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Locale;
+import io.netty.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +58,7 @@ public final class ProxyConnection {
 
     private Channel upstream;
     private Channel connecting;
+    private Future<?> dialing;
     private RelayHandler upHandler;
     private UpstreamEndpoint endpoint;
     private boolean slotHeld;
@@ -119,6 +122,26 @@ public final class ProxyConnection {
         this.connecting = channel;
         this.upHandler = new RelayHandler(this, Side.UPSTREAM);
         channel.pipeline().addLast("relay", upHandler);
+    }
+
+    /**
+     * The upstream side's relay handler, for a dialer that installs it on whichever channel
+     * wins (Happy Eyeballs across a name's addresses).
+     */
+    public ChannelHandler upstreamRelay() {
+        this.upHandler = new RelayHandler(this, Side.UPSTREAM);
+        return upHandler;
+    }
+
+    /** A multi-address dial is under way; cancelled if the client leaves. */
+    public void dialing(Future<?> dial) {
+        this.dialing = dial;
+    }
+
+    /** The dial ended (won, failed or cancelled). */
+    public void dialEnded() {
+        this.dialing = null;
+        maybeFinish();
     }
 
     /** The attempt on {@code channel} to {@code endpoint} connected: start relaying. */
@@ -283,6 +306,9 @@ public final class ProxyConnection {
             if (connecting != null) {
                 connecting.close(); // the client left while we were still connecting
             }
+            if (dialing != null) {
+                dialing.cancel(false);
+            }
             info.end(ReasonCode.DC, Termination.CLOSE, null);
             if (upstream != null && upstream.isActive()) {
                 // Data already received from the endpoint has nowhere to go; data from the client
@@ -302,7 +328,7 @@ public final class ProxyConnection {
     }
 
     private void maybeFinish() {
-        if (!downstream.isActive() && (upstream == null || !upstream.isActive()) && connecting == null) {
+        if (!downstream.isActive() && (upstream == null || !upstream.isActive()) && connecting == null && dialing == null) {
             finish();
         }
     }
@@ -330,6 +356,9 @@ public final class ProxyConnection {
         }
         if (connecting != null) {
             connecting.close();
+        }
+        if (dialing != null) {
+            dialing.cancel(false);
         }
         downstream.close();
     }

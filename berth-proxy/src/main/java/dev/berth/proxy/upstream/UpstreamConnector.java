@@ -8,6 +8,7 @@ import dev.berth.proxy.loadbalancer.PickContext;
 import dev.berth.proxy.observe.ProxyObserver;
 import dev.berth.proxy.observe.ReasonCode;
 import dev.berth.proxy.relay.ProxyConnection;
+import dev.berth.server.listen.SocketAddresses;
 import dev.berth.server.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -18,8 +19,22 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import dev.berth.dial.AttemptRecord;
+import dev.berth.dial.DialException;
+import dev.berth.dial.DialListener;
+import dev.berth.dial.DialOptions;
+import dev.berth.dial.Family;
+import dev.berth.dial.NettyDialer;
+import dev.berth.dial.Resolver;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,6 +88,13 @@ public final class UpstreamConnector {
             conn.giveUp(ReasonCode.UH, "cluster " + cluster.name() + " has no endpoints");
             return;
         }
+        if (config.discovery() == ClusterConfig.Discovery.DNS) {
+            List<UpstreamEndpoint> siblings = siblings(cluster, endpoint);
+            if (siblings.size() > 1) {
+                dialName(conn, n, tried, endpoint, siblings);
+                return;
+            }
+        }
         conn.info().attempt(endpoint.label());
         ChannelFuture f = bootstrap(conn.downstream().eventLoop()).connect(endpoint.address());
         conn.connecting(f.channel());
@@ -97,6 +119,90 @@ public final class UpstreamConnector {
                 conn.giveUp(timedOut ? ReasonCode.UT : ReasonCode.UF, describe(endpoint, cause, timedOut));
             }
         });
+    }
+
+    /** The endpoints that came from the same configured name as {@code endpoint}. */
+    private static List<UpstreamEndpoint> siblings(Cluster cluster, UpstreamEndpoint endpoint) {
+        List<UpstreamEndpoint> out = new ArrayList<>();
+        for (UpstreamEndpoint e : cluster.endpoints()) {
+            if (e.source().equals(endpoint.source())) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Connects to a name with several addresses the Happy Eyeballs way (berth-dial): the
+     * balancer's pick is tried first, the name's other addresses follow after the attempt delay
+     * (or at once when one fails), so a black-holed address costs 250 ms, not connect_timeout.
+     * Addresses come from the cluster's snapshot: no extra DNS query on the data path.
+     */
+    private void dialName(ProxyConnection conn, int n, Set<Endpoint> tried, UpstreamEndpoint picked,
+                          List<UpstreamEndpoint> siblings) {
+        Family first = Family.of(picked.address().getAddress());
+        Resolver fromSnapshot = (host, family) -> {
+            List<InetAddress> out = new ArrayList<>();
+            if (family == first) {
+                out.add(picked.address().getAddress());
+            }
+            for (UpstreamEndpoint e : siblings) {
+                if (e != picked && Family.of(e.address().getAddress()) == family) {
+                    out.add(e.address().getAddress());
+                }
+            }
+            return CompletableFuture.completedFuture(out);
+        };
+        DialListener bridge = new DialListener() {
+            @Override
+            public void attemptFailed(AttemptRecord attempt) {
+                UpstreamEndpoint e = byAddress(siblings, attempt.address());
+                if (e != null) {
+                    e.connectFailed();
+                }
+                observer.upstreamConnectFailed(conn.info(), SocketAddresses.format(attempt.address()), false);
+            }
+        };
+        DialOptions options = DialOptions.defaults().withPreferred(first).withResolutionDelay(Duration.ZERO)
+                .withTimeout(config.connectTimeout());
+        conn.info().attempt(picked.source());
+        Bootstrap b = bootstrap(conn.downstream().eventLoop()).clone().handler(conn.upstreamRelay());
+        Future<Channel> dial = new NettyDialer(fromSnapshot, options, bridge).dial(b, picked.sourceHost(), picked.address().getPort());
+        conn.dialing(dial);
+        dial.addListener(done -> {
+            if (done.isSuccess()) {
+                Channel ch = dial.getNow();
+                conn.dialEnded();
+                UpstreamEndpoint winner = byAddress(siblings, (InetSocketAddress) ch.remoteAddress());
+                conn.connected(ch, winner != null ? winner : picked);
+                return;
+            }
+            conn.dialEnded();
+            if (done.isCancelled() || !conn.wanted()) {
+                return;
+            }
+            DialException e = (DialException) done.cause();
+            boolean timedOut = e.kind() == DialException.Kind.DEADLINE_EXCEEDED;
+            if (timedOut) {
+                observer.upstreamConnectFailed(conn.info(), picked.source(), true);
+            }
+            Set<Endpoint> next = new HashSet<>(tried);
+            next.addAll(siblings);
+            if (n < config.connectAttempts() && next.size() < conn.cluster().endpoints().size()) {
+                attempt(conn, n + 1, next);
+            } else {
+                conn.giveUp(timedOut ? ReasonCode.UT : ReasonCode.UF, "endpoint " + e.getMessage());
+            }
+        });
+    }
+
+    private static UpstreamEndpoint byAddress(List<UpstreamEndpoint> endpoints, InetSocketAddress address) {
+        for (UpstreamEndpoint e : endpoints) {
+            if (e.address().equals(address)) {
+                return e;
+            }
+        }
+        return null;
     }
 
     private String describe(UpstreamEndpoint endpoint, Throwable cause, boolean timedOut) {
