@@ -26,7 +26,12 @@ final class NetNamespace implements AutoCloseable {
     /** Creates the namespace, or returns {@code null} with the reason on stderr when this machine does not allow it. */
     static NetNamespace create(String prefix) throws IOException, InterruptedException {
         String name = prefix + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100000;
-        String failure = run("ip", "netns", "add", name);
+        String failure;
+        try {
+            failure = run("ip", "netns", "add", name);
+        } catch (IOException e) {
+            failure = "cannot run ip(8): " + e.getMessage();
+        }
         if (failure != null) {
             System.err.println("network namespaces unavailable: " + failure);
             return null;
