@@ -11,20 +11,17 @@ import dev.berth.server.listen.SocketAddresses;
 import dev.berth.server.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +41,6 @@ public final class EchoServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final ConnectionStats stats = new ConnectionStats();
     private final ChannelGroup connections = new DefaultChannelGroup("echo-connections", GlobalEventExecutor.INSTANCE);
-    private final AtomicLong nextId = new AtomicLong();
     private final ConnectionObserver observer;
     private List<Channel> listeners = List.of();
 
@@ -90,7 +86,7 @@ public final class EchoServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(EchoOptions.LOW_WATER_MARK, EchoOptions.HIGH_WATER_MARK))
-                .childHandler(new ConnectionInitializer());
+                .childHandler(new EchoInitializer(options, stats, observer, connections));
         listeners = Listeners.bindAll(bootstrap, options.bind());
         for (Channel listener : listeners) {
             InetSocketAddress address = (InetSocketAddress) listener.localAddress();
@@ -172,24 +168,5 @@ public final class EchoServer implements AutoCloseable {
         }
         connections.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-    }
-
-    /** Admits or refuses each accepted connection and builds its pipeline. */
-    @ChannelHandler.Sharable
-    private final class ConnectionInitializer extends ChannelInitializer<Channel> {
-        @Override
-        protected void initChannel(Channel ch) {
-            if (!stats.tryAcquire(options.maxConnections())) {
-                observer.rejected((InetSocketAddress) ch.remoteAddress(), (InetSocketAddress) ch.localAddress(),
-                        CloseReason.LIMIT);
-                ch.close();
-                return;
-            }
-            connections.add(ch);
-            if (!options.idleTimeout().isZero()) {
-                ch.pipeline().addLast(new IdleStateHandler(0, 0, options.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
-            }
-            ch.pipeline().addLast(new EchoHandler(nextId.incrementAndGet(), observer));
-        }
     }
 }
