@@ -274,7 +274,11 @@ public final class ProxyConnection {
         }
     }
 
-    void failed(Side side, Throwable cause) {
+    void failed(Side side, Channel channel, Throwable cause) {
+        if (side == Side.UPSTREAM && channel != upstream) {
+            channel.close(); // an attempt that is not (or no longer) the relay's upstream
+            return;
+        }
         boolean io = cause instanceof IOException;
         String message = String.valueOf(cause.getMessage());
         ReasonCode code = !io ? ReasonCode.PE : side == Side.DOWNSTREAM ? ReasonCode.DC : ReasonCode.UC;
@@ -301,7 +305,10 @@ public final class ProxyConnection {
         return m.contains("reset") || m.contains("broken pipe");
     }
 
-    void inactive(Side side) {
+    void inactive(Side side, Channel channel) {
+        if (side == Side.UPSTREAM && channel != upstream) {
+            return; // a failed or abandoned attempt, not the relay's upstream
+        }
         if (side == Side.DOWNSTREAM) {
             if (connecting != null) {
                 connecting.close(); // the client left while we were still connecting
@@ -316,9 +323,6 @@ public final class ProxyConnection {
                 upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
         } else {
-            if (upstream == null) {
-                return; // a failed or abandoned attempt, not the relay's upstream
-            }
             info.end(ReasonCode.UC, Termination.CLOSE, null);
             if (downstream.isActive()) {
                 downstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
