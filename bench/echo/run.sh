@@ -380,7 +380,7 @@ write_markdown() {
     echo "- Host: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), kernel $(uname -r), $(sed -n 's/^PRETTY_NAME="\(.*\)"$/\1/p' /etc/os-release)"
     echo "- Placement: servers on CPU $SERVER_CPU, load generator (echoload, one thread, epoll) on CPU $LOAD_CPU, all traffic to $HOST"
     echo "- Each row: ${WARMUP} s warm-up + ${DURATION} s measured; ${SIZE}-byte messages; closed loop; Berth rows after ${BERTH_WARMUP} s pingpong + ${BERTH_WARMUP} s connrate JVM warm-up"
-    echo "- Load average at the start: $LOADAVG. \"other load\" below is the CPU time other programs used while a row ran, as a share of all $NCPU CPUs (worst row of the target; a row at ${NOISY_PCT}% or more is repeated once, and still-noisy targets are flagged)."
+    echo "- Load average at the start: $LOADAVG. \"other load\" below is the CPU time other programs used while a row ran, as a share of all $NCPU CPUs (worst row of the target; a row at ${NOISY_PCT}% or more is repeated up to ${MAX_REPEATS} times if the machine quiets down, the least disturbed attempt is kept, and targets still at ${NOISY_PCT}% or more are flagged **noisy**)."
     echo "- Versions: sockperf $(sockperf --version 2>&1 | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -n 1), $(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/socat \1/p'), $("$REPO_DIR/bin/berth" --version 2>/dev/null | head -n 1 || echo 'berth ?'), $(java_version)"
     echo "- Berth jar: $BERTH_JAR (sha256 $(sha256sum "$BERTH_JAR" | cut -c1-12))"
     echo

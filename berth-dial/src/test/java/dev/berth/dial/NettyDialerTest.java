@@ -246,6 +246,49 @@ class NettyDialerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"epoll", "nio"})
+    void i6_whenBothHandshakesCompleteWhileTheLoopIsBlindExactlyOneWinsAndTheOtherIsClosed(String transport) throws Exception {
+        ServerSocketChannel v6 = peers.listen(V6);
+        ServerSocketChannel v4 = peers.listen(V4);
+        Bootstrap b = bootstrap(transport);
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        DialListener blindAfterSecondStart = new DialListener() {
+            private int started;
+
+            @Override
+            public void attemptStart(InetSocketAddress address, Family family) {
+                if (++started == 2) {
+                    // Fault injection, not synchronisation: keep the loop busy for 300 ms right after
+                    // the second connect is issued, so the kernel completes both handshakes unseen.
+                    group.next().execute(() -> {
+                        try {
+                            never.await(300, TimeUnit.MILLISECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                }
+            }
+        };
+        Channel ch = new NettyDialer(bothLoopbacks(), DialOptions.defaults().withAttemptDelay(Duration.ofMillis(10)),
+                DialListener.of(recorder, blindAfterSecondStart)).dial(b, "dual.test", peers.port).get();
+        assertThat(ch.isActive()).isTrue();
+        // Both servers saw a connection; the loser's is closed by the dialer (EOF), the winner's stays open.
+        v6.configureBlocking(true);
+        v4.configureBlocking(true);
+        java.nio.channels.SocketChannel a6 = v6.accept();
+        java.nio.channels.SocketChannel a4 = v4.accept();
+        boolean v6Won = ((InetSocketAddress) ch.remoteAddress()).getAddress().equals(V6);
+        java.nio.channels.SocketChannel loser = v6Won ? a4 : a6;
+        loser.socket().setSoTimeout(2000);
+        assertThat(loser.socket().getInputStream().read()).as("the loser is closed").isEqualTo(-1);
+        assertThat(events).filteredOn(e -> e.startsWith("won")).hasSize(1);
+        a6.close();
+        a4.close();
+        assertFdsBackToBaseline(ch);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
     void i9_ipv4MappedAnswersAreDialedAsIpv4(String transport) throws Exception {
         peers.listen(V4);
         FakeResolver resolver = new FakeResolver().answer(Family.IPV6, "::1").answer(Family.IPV4, "::ffff:127.0.0.1");
