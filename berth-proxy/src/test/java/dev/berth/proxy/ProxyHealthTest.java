@@ -382,6 +382,57 @@ class ProxyHealthTest {
     }
 
     @Test
+    void anEndpointThatDnsAddsIsCheckedFromThenOn() throws Exception {
+        FakeUpstream a = echo();
+        AtomicReference<InetAddress[]> answer = new AtomicReference<>(new InetAddress[] {V4});
+        ClusterConfig c = new ClusterConfig("backend", ClusterConfig.Discovery.DNS,
+                List.of(new EndpointConfig("app.test", a.port(), 1)), ClusterConfig.LbPolicy.ROUND_ROBIN,
+                Duration.ofSeconds(5), 100, 3, Duration.ofMinutes(1)).withHealthCheck(fastTcpCheck());
+        start(c, host -> answer.get());
+        await().atMost(Duration.ofSeconds(5)).until(() -> "healthy".equals(endpointAt(a.port()).checkStatus()));
+
+        // 127.0.0.2 has nothing listening on the port: once the name also resolves to it, its checks fail.
+        answer.set(new InetAddress[] {V4, InetAddress.ofLiteral("127.0.0.2")});
+        proxy.clusters().refresh(backend());
+        assertThat(backend().endpoints()).hasSize(2);
+        UpstreamEndpoint added = backend().endpoints().get(1);
+        assertThat(added.label()).isEqualTo("127.0.0.2:" + a.port());
+        await().atMost(Duration.ofSeconds(5)).until(() -> "unhealthy".equals(added.checkStatus()));
+        assertThat(backend().candidates()).extracting(UpstreamEndpoint::label).containsExactly("127.0.0.1:" + a.port());
+        assertThat(endpointJson(a.port()).get("source").asText()).isEqualTo("app.test:" + a.port());
+        assertThat(admin("/metrics")).contains(
+                "cluster_endpoint_healthy{cluster=\"backend\",endpoint=\"127.0.0.2:" + a.port() + "\"} 0.0");
+
+        // When the name stops resolving to it, it is no longer checked.
+        answer.set(new InetAddress[] {V4});
+        proxy.clusters().refresh(backend());
+        long checks = backend().stats().healthChecks();
+        await().atMost(Duration.ofSeconds(5)).until(() -> backend().stats().healthChecks() >= checks + 3);
+        assertThat(added.checkStatus()).isEqualTo("unhealthy");
+        assertThat(admin("/metrics")).doesNotContain("endpoint=\"127.0.0.2:");
+    }
+
+    @Test
+    void newEndpointsCanBeMadeToWaitForAPassingCheck() throws Exception {
+        FakeUpstream live = echo();
+        InetSocketAddress dead = deadEndpoint();
+        HealthCheckConfig waiting = new HealthCheckConfig(HealthCheckConfig.Type.TCP, INTERVAL, Duration.ofMillis(500), 2, 2,
+                Duration.ZERO, false, null, null, null, List.of());
+        ClusterConfig c = TestConfigs.cluster("backend", List.of(dead, live.address())).withHealthCheck(waiting)
+                .withLimits(100, 1024, 0, Duration.ZERO);
+        InetSocketAddress p = start(c);
+        await().atMost(Duration.ofSeconds(5)).until(() -> inRotation(live.port())
+                && "unhealthy".equals(endpointAt(dead.getPort()).checkStatus()));
+        assertThat(inRotation(dead.getPort())).as("never passed a check").isFalse();
+        assertThat(admin("/metrics")).as("it never was healthy, so nothing changed")
+                .contains("health_check_transitions_total{cluster=\"backend\",to=\"unhealthy\"} 0.0");
+        for (int i = 0; i < 4; i++) {
+            assertThat(exchange(p, "ok".getBytes())).isEqualTo("ok".getBytes());
+        }
+        assertThat(awaitRecords(4)).allSatisfy(r -> assertThat(r.get("connect_attempts").asInt()).isEqualTo(1));
+    }
+
+    @Test
     void clustersJsonShowsLimitsAndHealth() throws Exception {
         FakeUpstream a = echo();
         start(TestConfigs.cluster("backend", List.of(a.address())).withHealthCheck(fastTcpCheck())
