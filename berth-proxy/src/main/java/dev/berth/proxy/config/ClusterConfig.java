@@ -16,6 +16,14 @@ import java.util.List;
  * @param maxConnections  upstream connections open at once; the next client is closed with {@code UO}; default 10000
  * @param connectAttempts endpoints tried for one client before giving up with {@code UF}/{@code UT}; default 3
  * @param dnsRefresh      how often {@code dns} discovery re-resolves; default 5s
+ * @param maxPending      clients waiting for an upstream connect at once (a circuit breaker: the
+ *                        next is closed with {@code UO}); default 1024
+ * @param panicThreshold  percent of endpoints that must be healthy; below it the balancer uses
+ *                        every endpoint, healthy or not (Envoy's panic mode). 0 turns it off; default 50
+ * @param endpointRemovalGrace how long connections to an endpoint that left the cluster (DNS or
+ *                        config change) may stay open; {@code 0} (default): until they close
+ * @param healthCheck     active health checks, or {@code null} for none (every endpoint counts as healthy)
+ * @param outlierDetection passive outlier ejection, or {@code null} for none
  */
 public record ClusterConfig(
         String name,
@@ -25,10 +33,40 @@ public record ClusterConfig(
         Duration connectTimeout,
         int maxConnections,
         int connectAttempts,
-        Duration dnsRefresh) {
+        Duration dnsRefresh,
+        int maxPending,
+        int panicThreshold,
+        Duration endpointRemovalGrace,
+        HealthCheckConfig healthCheck,
+        OutlierDetectionConfig outlierDetection) {
 
     public ClusterConfig {
         endpoints = List.copyOf(endpoints);
+    }
+
+    /** A cluster with the circuit-breaker, panic and removal defaults and no health checking. */
+    public ClusterConfig(String name, Discovery discovery, List<EndpointConfig> endpoints, LbPolicy lb, Duration connectTimeout,
+                         int maxConnections, int connectAttempts, Duration dnsRefresh) {
+        this(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
+                Defaults.MAX_PENDING, Defaults.PANIC_THRESHOLD, Defaults.ENDPOINT_REMOVAL_GRACE, null, null);
+    }
+
+    /** The same cluster with these active health checks ({@code null}: none). */
+    public ClusterConfig withHealthCheck(HealthCheckConfig check) {
+        return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
+                maxPending, panicThreshold, endpointRemovalGrace, check, outlierDetection);
+    }
+
+    /** The same cluster with this outlier detection ({@code null}: none). */
+    public ClusterConfig withOutlierDetection(OutlierDetectionConfig detection) {
+        return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
+                maxPending, panicThreshold, endpointRemovalGrace, healthCheck, detection);
+    }
+
+    /** The same cluster with other circuit-breaker, panic and removal settings. */
+    public ClusterConfig withLimits(int maxConnections, int maxPending, int panicThreshold, Duration endpointRemovalGrace) {
+        return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
+                maxPending, panicThreshold, endpointRemovalGrace, healthCheck, outlierDetection);
     }
 
     /** How a cluster finds its endpoints. */

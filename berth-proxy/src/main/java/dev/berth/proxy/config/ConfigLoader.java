@@ -148,7 +148,12 @@ public final class ConfigLoader {
                         Defaults.CONNECT_TIMEOUT,
                         Defaults.MAX_CONNECTIONS,
                         Defaults.CONNECT_ATTEMPTS,
-                        Defaults.DNS_REFRESH)),
+                        Defaults.DNS_REFRESH,
+                        Defaults.MAX_PENDING,
+                        Defaults.PANIC_THRESHOLD,
+                        Defaults.ENDPOINT_REMOVAL_GRACE,
+                        null,
+                        null)),
                 new ShutdownConfig(Defaults.ACCEPT_GRACE, Defaults.DRAIN_TIMEOUT));
     }
 

@@ -28,9 +28,7 @@ final class Raw {
                     "proxy_protocol", "PROXY protocol v1/v2 from trusted sources",
                     "policy", "source-CIDR policy"),
             Cluster.class, Map.of(
-                    "proxy_protocol", "PROXY protocol v1/v2 to endpoints",
-                    "health_check", "active TCP health checks",
-                    "outlier_detection", "passive outlier ejection"));
+                    "proxy_protocol", "PROXY protocol v1/v2 to endpoints"));
 
     private Raw() {}
 
@@ -72,7 +70,33 @@ final class Raw {
             String connectTimeout,
             String maxConnections,
             String connectAttempts,
-            String dnsRefresh) {}
+            String dnsRefresh,
+            String maxPending,
+            String panicThreshold,
+            String endpointRemovalGrace,
+            HealthCheck healthCheck,
+            OutlierDetection outlierDetection) {}
+
+    record HealthCheck(
+            String type,
+            String interval,
+            String timeout,
+            String unhealthyThreshold,
+            String healthyThreshold,
+            String jitter,
+            String newEndpointsHealthy,
+            String send,
+            String sendHex,
+            String expect,
+            String expectHex,
+            String path,
+            List<String> expectedStatuses) {}
+
+    record OutlierDetection(
+            String consecutiveFailures,
+            String baseEjectionTime,
+            String maxEjectionTime,
+            String maxEjectionPercent) {}
 
     /** Written either as {@code 10.0.0.1:8080} or as {@code {address: 10.0.0.1:8080, weight: 3}}. */
     record Endpoint(String address, String weight) {

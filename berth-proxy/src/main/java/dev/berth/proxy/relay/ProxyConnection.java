@@ -55,6 +55,9 @@ public final class ProxyConnection {
     private final ProxyObserver observer;
     private final Context context;
     private final long maxDurationNanos;
+    // Given to the endpoint: how it closes this connection when it leaves the cluster.
+    private final Runnable endpointRemoved =
+            () -> terminate(ReasonCode.DR, "endpoint removed from the cluster; endpoint_removal_grace ended");
 
     private Channel upstream;
     private Channel connecting;
@@ -154,7 +157,7 @@ public final class ProxyConnection {
         }
         this.upstream = channel;
         this.endpoint = endpoint;
-        endpoint.connected();
+        endpoint.connected(endpointRemoved);
         info.upstream(endpoint.label(), (InetSocketAddress) channel.localAddress());
         observer.upstreamConnected(info);
         if (early != null) {
@@ -378,7 +381,9 @@ public final class ProxyConnection {
         }
         info.closed();
         if (endpoint != null) {
-            endpoint.disconnected();
+            // Outlier detection counts a reset by the endpoint as a failure, any other end as a success.
+            cluster.connectionEnded(endpoint, endpointRemoved,
+                    info.reason() == ReasonCode.UC && info.termination() == Termination.RST);
         }
         if (slotHeld) {
             slotHeld = false;

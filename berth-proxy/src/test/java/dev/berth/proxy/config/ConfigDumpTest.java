@@ -40,7 +40,10 @@ class ConfigDumpTest {
                       "connect_timeout": "5s",
                       "max_connections": 10000,
                       "connect_attempts": 3,
-                      "dns_refresh": "5s"
+                      "dns_refresh": "5s",
+                      "max_pending": 1024,
+                      "panic_threshold": 50,
+                      "endpoint_removal_grace": "0"
                     }
                   ],
                   "shutdown": {
