@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Echo-server benchmark: `berth echo` side by side with `sockperf server` (C, epoll) and socat,
-# on 127.0.0.1 only, in one run. Writes bench/results/echo-<timestamp>.{md,csv,raw} and
+# Echo-server benchmark: `berth echo` side by side with `sockperf server` (C++, epoll) and
+# socat, on 127.0.0.1 only, in one run. Writes bench/results/echo-<timestamp>.{md,csv,raw} and
 # server logs bench/results/echo-<timestamp>.<target>.log.
+#
+# Targets, one after another, each pinned to SERVER_CPU while echoload (bench/tools) runs on
+# LOAD_CPU: sockperf, socat, berth at warn level, berth at info level with JSON logs to
+# /dev/null. Per target: 64-byte pingpong on 1 and on CONNS connections, then connection
+# rate with WORKERS workers. Rows disturbed by other programs are repeated (see load()).
+# Every process started here is remembered by PID and stopped by PID on exit.
 #
 #   BERTH_JAR=/path/to/berth.jar bench/echo/run.sh
 #
