@@ -1,6 +1,7 @@
 package dev.berth.sockdiag.procfs;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -157,9 +158,14 @@ public final class Procfs {
         }
     }
 
+    /**
+     * Reads a whole file in large reads. Not {@link Files#readAllBytes}: procfs files report size
+     * 0, so it reads one byte and then asks again at offset 1, and a sysctl answers a read at a
+     * non-zero offset with end of file: {@code tcp_fin_timeout} would read as {@code "6"}.
+     */
     private static Optional<String> read(Path file) throws IOException {
-        try {
-            return Optional.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+        try (InputStream in = Files.newInputStream(file)) {
+            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }

@@ -35,8 +35,8 @@ class InetDiagTest {
     void backlogAndQueueOfAnIpv4Listener() throws Exception {
         SocketDetails probe = InetDiag.listeners();
         assumeThat(probe.unavailable()).as("NETLINK_SOCK_DIAG on this machine").isNull();
-        try (ServerSocketChannel server = ServerSocketChannel.open()) {
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 7);
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET)) {
+            server.bind(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 0), 7);
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
             SocketDetails details = InetDiag.listeners();
             assertThat(details.isAvailable()).isTrue();

@@ -1,6 +1,7 @@
 package dev.berth.sockdiag.procfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,21 @@ class ProcfsTest {
         assertThat(SocketOwners.socketInode("socket:[12]")).isEqualTo(12);
         assertThat(SocketOwners.socketInode("pipe:[12]")).isEqualTo(-1);
         assertThat(SocketOwners.socketInode("socket:[x]")).isEqualTo(-1);
+    }
+
+    @Test
+    void liveSysctlsAreReadWhole() throws Exception {
+        assumeThat(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).as("a Linux /proc").exists();
+        // A sysctl answers a read at offset 1 with end of file; read byte by byte, 60 would be "6".
+        ParseResult<KernelSettings> live = KernelSettings.read(Procfs.system());
+        assertThat(live.problems()).isEmpty();
+        assertThat(live.value().portRange()).isNotNull();
+        assertThat(live.value().portRange().size()).isGreaterThan(1);
+        String direct;
+        try (var in = new java.io.FileInputStream("/proc/sys/net/ipv4/tcp_fin_timeout")) {
+            direct = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        }
+        assertThat(String.valueOf(live.value().tcpFinTimeout())).isEqualTo(direct);
     }
 
     @Test

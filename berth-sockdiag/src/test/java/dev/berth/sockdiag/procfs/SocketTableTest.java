@@ -69,8 +69,8 @@ class SocketTableTest {
         assertThat(rows.get(2).remoteAddress()).isEqualTo(ip("127.0.0.1"));
         assertThat(rows.get(2).table()).isEqualTo(IpFamily.IPV6);
         assertThat(rows.get(3).localAddress()).isEqualTo(ip("2001:db8::1"));
-        assertThat(rows.get(3).remoteAddress()).isEqualTo(ip("2001:db8::1:0:2"));
-        assertThat(rows.get(3).remote()).isEqualTo("[2001:db8::1:0:2]:51000");
+        assertThat(rows.get(3).remoteAddress()).isEqualTo(ip("2001:db8:0:0:1::2"));
+        assertThat(rows.get(3).remote()).isEqualTo("[2001:db8::1:0:0:2]:51000");
         assertThat(rows.get(4).localAddress()).isEqualTo(ip("fe80::1"));
         assertThat(rows.get(4).state()).isEqualTo(TcpState.TIME_WAIT);
     }
