@@ -91,7 +91,7 @@ final class DiagText {
         lines.add("");
         lines.add("Kernel settings");
         for (SettingCheck s : r.settings()) {
-            lines.add(String.format(Locale.ROOT, "  %-34s %-14s %s", s.name(), s.value() == null ? "(unknown)" : s.value(),
+            lines.add(String.format(Locale.ROOT, "  %-34s %-14s %s", s.name(), s.value() == null ? "(unknown)" : s.value().isEmpty() ? "(none)" : s.value(),
                     s.meaning()));
             if (s.advice() != null) {
                 lines.add(String.format(Locale.ROOT, "  %-34s %-14s %s: %s", "", "", s.level().name(), s.advice()));

@@ -25,10 +25,11 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code berth diag} against sockets made on purpose inside a network namespace the test creates
- * (the research plan's D2-D7 and D10): listeners of every bind class, per-destination exhaustion
+ * (the research plan's D2-D10): listeners of every bind class, per-destination exhaustion
  * with a 10-port range while the 11th connect really fails, bind-before-connect, TIME_WAIT counted
- * as {@code ss} counts it, the TIME_WAIT bucket limit, and a full accept queue named with its
- * process. The sockets are made by {@link SocketScript}, a C-like program that can set what the
+ * as {@code ss} counts it, the TIME_WAIT bucket limit, a full accept queue named with its
+ * process, CLOSE_WAIT and orphaned FIN_WAIT2, SO_LINGER 0, and a namespace read through a pid
+ * from outside. The sockets are made by {@link SocketScript}, a C-like program that can set what the
  * JDK cannot (IPV6_V6ONLY, IP_BIND_ADDRESS_NO_PORT, backlog 0). All traffic stays in the namespace.
  */
 @Timeout(120)
@@ -299,5 +300,42 @@ class DiagNamespaceTest {
         JsonNode slow = listener(listeners, "tcp", "127.0.0.1", 7100);
         assertThat(slow.get("queue").asInt()).isEqualTo(1);
         assertThat(slow.get("backlog").asInt()).isZero();
+    }
+
+    @Test
+    void closeWaitNamesItsProcessAndTheOrphanedFinWait2GoesAfterFinTimeout() throws Exception {
+        ns.sysctl("net.ipv4.tcp_fin_timeout", "5");
+        script.ok("listen a tcp4 127.0.0.1 7005");
+        script.ok("connect c 127.0.0.1 7005");
+        script.ok("accept a server");
+        script.ok("close c");
+        Path tcp = Path.of("/proc/" + script.pid() + "/net/tcp");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(tcp).contains(" 08 "));
+
+        JsonNode json = inside("diag", "sockets", "--json").json();
+        assertThat(finding(json, "close_wait").get("message").asText()).startsWith("1 connection in CLOSE_WAIT (1 on"
+                + " 127.0.0.1:7005 (pid " + script.pid() + "/java)): the peer closed, this side has not");
+        assertThat(finding(json, "orphaned_fin_wait2").get("message").asText())
+                .contains("net.ipv4.tcp_fin_timeout (5 s)");
+        assertThat(finding(json, "fin_timeout_changed").get("message").asText()).contains("TIME_WAIT still lasts 60 s");
+        // The orphan is dropped after tcp_fin_timeout; the CLOSE_WAIT stays until the application closes.
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !Files.readString(tcp).contains(" 05 "));
+        assertThat(Files.readString(tcp)).contains(" 08 ");
+    }
+
+    @Test
+    void closingWithLingerZeroResetsAndLeavesNoTimeWait() throws Exception {
+        script.ok("listen a tcp4 127.0.0.1 7006");
+        script.ok("connect c 127.0.0.1 7006");
+        script.ok("accept a server");
+        script.ok("close c linger0");
+
+        JsonNode json = inside("diag", "sockets", "--json").json();
+        assertThat(json.get("tcp").get("states").get("time_wait").asInt()).isZero();
+        JsonNode abort = StreamSupport.stream(json.get("counters").spliterator(), false)
+                .filter(c -> c.get("name").asText().equals("TcpExtTCPAbortOnData")).findFirst().orElseThrow();
+        assertThat(abort.get("value").asLong()).isEqualTo(1);
+        assertThat(abort.get("meaning").asText()).contains("SO_LINGER 0", "no TIME_WAIT");
     }
 }

@@ -34,7 +34,8 @@ import java.util.Map;
  * listen NAME tcp4|tcp6|udp4|udp6 ADDR PORT [v6only=0|1] [backlog=N]   -> ok NAME port=P
  * connect NAME ADDR PORT [count=N] [bind=ADDR] [noport] [nonblock]      -> ok NAME ports=a,b | err NAME ERRNO done=K ports=...
  * churn LISTENER ADDR PORT count=N    connect, accept, close the client first, then the server side -> ok | err
- * close NAME                          closes NAME's sockets -> ok NAME
+ * accept LISTENER NAME                accepts one connection and keeps it as NAME -> ok NAME
+ * close NAME [linger0]                closes NAME's sockets, with SO_LINGER {1, 0} (a reset, no TIME_WAIT) if asked -> ok NAME
  * </pre>
  */
 public final class SocketScript {
@@ -46,6 +47,7 @@ public final class SocketScript {
     private static final int SOCK_NONBLOCK = 0x800;
     private static final int SOL_SOCKET = 1;
     private static final int SO_REUSEADDR = 2;
+    private static final int SO_LINGER = 13;
     private static final int SOL_IP = 0;
     private static final int IP_BIND_ADDRESS_NO_PORT = 24;
     private static final int IPPROTO_IPV6 = 41;
@@ -108,7 +110,7 @@ public final class SocketScript {
             int eq = w.indexOf('=');
             if (eq > 0) {
                 opts.put(w.substring(0, eq), w.substring(eq + 1));
-            } else if (w.equals("noport") || w.equals("nonblock")) {
+            } else if (w.equals("noport") || w.equals("nonblock") || w.equals("linger0")) {
                 opts.put(w, "1");
             } else {
                 words.add(w);
@@ -119,8 +121,21 @@ public final class SocketScript {
             case "connect" -> connect(words.get(1), words.get(2), Integer.parseInt(words.get(3)), opts);
             case "churn" -> churn(words.get(1), words.get(2), Integer.parseInt(words.get(3)),
                     Integer.parseInt(opts.getOrDefault("count", "1")));
+            case "accept" -> {
+                int server = sockets.get(words.get(1)).getFirst();
+                int fd = (int) ACCEPT.invokeExact(errno, server, MemorySegment.NULL, MemorySegment.NULL);
+                check(fd, "accept", words.get(2), server);
+                sockets.computeIfAbsent(words.get(2), k -> new ArrayList<>()).add(fd);
+                yield "ok " + words.get(2);
+            }
             case "close" -> {
                 for (int fd : sockets.getOrDefault(words.get(1), List.of())) {
+                    if (opts.containsKey("linger0")) {
+                        MemorySegment linger = arena.allocate(8, 4);
+                        linger.set(JAVA_INT, 0, 1);
+                        linger.set(JAVA_INT, 4, 0);
+                        check((int) SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, SO_LINGER, linger, 8), "setsockopt", "linger", fd);
+                    }
                     close(fd);
                 }
                 sockets.remove(words.get(1));
