@@ -26,7 +26,7 @@ public final class IpLiterals {
         try {
             return IpAddresses.forString(value).toInetAddress();
         } catch (InvalidAddressException e) {
-            throw new InvalidValueException(text + ": not an IP address (" + e.problem() + ")");
+            throw new InvalidValueException(text + ": " + e.problem());
         }
     }
 }
