@@ -9,7 +9,7 @@ import picocli.CommandLine.HelpCommand;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "IP-and-port plumbing for cloud-native services.",
-        subcommands = {ProxyCommand.class, EchoCommand.class, DialCommand.class, IpCommand.class, DemoCommand.class, HelpCommand.class},
+        subcommands = {ProxyCommand.class, EchoCommand.class, DialCommand.class, IpCommand.class, DiagCommand.class, DemoCommand.class, HelpCommand.class},
         footer = {"", "Exit status: 0 success, 1 runtime failure, 2 bad usage or configuration.",
             "Run 'berth help COMMAND' for a command's options."})
 public final class BerthCommand implements Runnable {

@@ -82,6 +82,21 @@ final class Converters {
         }
     }
 
+    static final class PositiveLong implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                long n = Long.parseLong(value.strip());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+            throw new TypeConversionException(value + ": expected a process id (a whole number >= 1)");
+        }
+    }
+
     static final class LogLevel implements ITypeConverter<Level> {
         @Override
         public Level convert(String value) {

@@ -49,6 +49,28 @@ final class NetNamespace implements AutoCloseable {
         }
     }
 
+    /** Sets a sysctl inside the namespace ({@code net.*} sysctls are per namespace); throws with the error when it fails. */
+    void sysctl(String name, String value) throws IOException, InterruptedException {
+        String failure = run(exec(List.of("sysctl", "-q", "-w", name + "=" + value)).toArray(String[]::new));
+        if (failure != null) {
+            throw new IOException("sysctl " + name + "=" + value + " in " + this.name + ": " + failure);
+        }
+    }
+
+    /** Runs a command inside the namespace and returns its standard output; throws when it fails. */
+    String output(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(exec(List.of(command))).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", command) + ": timed out");
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + ": exit " + p.exitValue());
+        }
+        return output;
+    }
+
     void hosts(String content) throws IOException {
         Path dir = Path.of("/etc/netns", name);
         Files.createDirectories(dir);
