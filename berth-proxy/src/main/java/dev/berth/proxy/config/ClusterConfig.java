@@ -16,6 +16,7 @@ import java.util.List;
  * @param maxConnections  upstream connections open at once; the next client is closed with {@code UO}; default 10000
  * @param connectAttempts endpoints tried for one client before giving up with {@code UF}/{@code UT}; default 3
  * @param dnsRefresh      how often {@code dns} discovery re-resolves; default 5s
+ * @param proxyProtocol   the PROXY protocol header written to an endpoint before any relayed byte; default none
  */
 public record ClusterConfig(
         String name,
@@ -25,10 +26,30 @@ public record ClusterConfig(
         Duration connectTimeout,
         int maxConnections,
         int connectAttempts,
-        Duration dnsRefresh) {
+        Duration dnsRefresh,
+        ProxyProtocol proxyProtocol) {
 
     public ClusterConfig {
         endpoints = List.copyOf(endpoints);
+    }
+
+    /** A cluster that sends no PROXY protocol header. */
+    public ClusterConfig(String name, Discovery discovery, List<EndpointConfig> endpoints, LbPolicy lb, Duration connectTimeout,
+                         int maxConnections, int connectAttempts, Duration dnsRefresh) {
+        this(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh, ProxyProtocol.NONE);
+    }
+
+    /**
+     * Whether a header telling the endpoint who the client is goes first on each upstream
+     * connection, so that the application behind the sidecar sees the real client address.
+     */
+    public enum ProxyProtocol {
+        /** No header: the endpoint sees the proxy's address as its peer. */
+        NONE,
+        /** A text header, {@code PROXY TCP4 src dst sport dport\r\n}. */
+        V1,
+        /** A binary header (no TLVs). */
+        V2
     }
 
     /** How a cluster finds its endpoints. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.berth.ip.Prefix;
 import dev.berth.server.config.Durations;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -78,6 +79,15 @@ public final class ConfigDump {
             case OFF -> "off";
             case FILE -> l.accessLog().path().toString();
         });
+        out.put("proxy_protocol", Validator.spelling(l.proxyProtocol()));
+        out.put("trusted_sources", prefixes(l.trustedSources()));
+        out.put("proxy_protocol_timeout", duration(l.proxyProtocolTimeout()));
+        Map<String, Object> policy = new LinkedHashMap<>();
+        policy.put("default", Validator.spelling(l.policy().defaultAction()));
+        policy.put("allow", prefixes(l.policy().allow()));
+        policy.put("deny", prefixes(l.policy().deny()));
+        policy.put("shadow", l.policy().shadow());
+        out.put("policy", policy);
         return out;
     }
 
@@ -97,7 +107,12 @@ public final class ConfigDump {
         out.put("max_connections", c.maxConnections());
         out.put("connect_attempts", c.connectAttempts());
         out.put("dns_refresh", duration(c.dnsRefresh()));
+        out.put("proxy_protocol", Validator.spelling(c.proxyProtocol()));
         return out;
+    }
+
+    private static List<String> prefixes(List<Prefix> prefixes) {
+        return prefixes.stream().map(Prefix::toString).toList();
     }
 
     private static String duration(Duration d) {

@@ -139,7 +139,11 @@ public final class ConfigLoader {
                         Defaults.MAX_CONNECTION_DURATION,
                         Defaults.BUFFER_BYTES,
                         Defaults.TCP_NO_DELAY,
-                        AccessLogConfig.STDOUT)),
+                        AccessLogConfig.STDOUT,
+                        ListenerConfig.ProxyProtocol.NONE,
+                        List.of(),
+                        Defaults.PROXY_PROTOCOL_TIMEOUT,
+                        PolicyConfig.ALLOW_ALL)),
                 List.of(new ClusterConfig(
                         Defaults.SIDECAR_CLUSTER,
                         ClusterConfig.Discovery.STATIC,
@@ -148,7 +152,8 @@ public final class ConfigLoader {
                         Defaults.CONNECT_TIMEOUT,
                         Defaults.MAX_CONNECTIONS,
                         Defaults.CONNECT_ATTEMPTS,
-                        Defaults.DNS_REFRESH)),
+                        Defaults.DNS_REFRESH,
+                        ClusterConfig.ProxyProtocol.NONE)),
                 new ShutdownConfig(Defaults.ACCEPT_GRACE, Defaults.DRAIN_TIMEOUT));
     }
 

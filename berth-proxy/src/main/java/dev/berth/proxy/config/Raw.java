@@ -1,6 +1,7 @@
 package dev.berth.proxy.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
@@ -24,11 +25,7 @@ final class Raw {
      * without its policy or health checks.
      */
     static final Map<Class<?>, Map<String, String>> PLANNED = Map.of(
-            Listener.class, Map.of(
-                    "proxy_protocol", "PROXY protocol v1/v2 from trusted sources",
-                    "policy", "source-CIDR policy"),
             Cluster.class, Map.of(
-                    "proxy_protocol", "PROXY protocol v1/v2 to endpoints",
                     "health_check", "active TCP health checks",
                     "outlier_detection", "passive outlier ejection"));
 
@@ -41,12 +38,16 @@ final class Raw {
                 + (names.size() > 3 ? ", ..." : "");
     }
 
-    /** The keys a raw record accepts, in declaration order. */
+    /** The keys a raw record accepts, in declaration order (a {@code @JsonProperty} name as written). */
     static List<String> fieldNames(Class<?> rawType) {
         return Arrays.stream(rawType.getRecordComponents())
-                .map(RecordComponent::getName)
-                .map(SNAKE_CASE::translate)
+                .map(Raw::key)
                 .toList();
+    }
+
+    private static String key(RecordComponent c) {
+        JsonProperty named = c.getAccessor().getAnnotation(JsonProperty.class);
+        return named != null ? named.value() : SNAKE_CASE.translate(c.getName());
     }
 
     record Config(Admin admin, List<Listener> listeners, List<Cluster> clusters, Shutdown shutdown) {}
@@ -62,7 +63,14 @@ final class Raw {
             String maxConnectionDuration,
             String bufferBytes,
             String tcpNoDelay,
-            String accessLog) {}
+            String accessLog,
+            String proxyProtocol,
+            List<String> trustedSources,
+            String proxyProtocolTimeout,
+            Policy policy) {}
+
+    /** {@code default} is a Java keyword, hence the component's other name. */
+    record Policy(@JsonProperty("default") String defaultAction, List<String> allow, List<String> deny, String shadow) {}
 
     record Cluster(
             String name,
@@ -72,7 +80,8 @@ final class Raw {
             String connectTimeout,
             String maxConnections,
             String connectAttempts,
-            String dnsRefresh) {}
+            String dnsRefresh,
+            String proxyProtocol) {}
 
     /** Written either as {@code 10.0.0.1:8080} or as {@code {address: 10.0.0.1:8080, weight: 3}}. */
     record Endpoint(String address, String weight) {

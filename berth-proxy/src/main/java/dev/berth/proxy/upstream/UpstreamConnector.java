@@ -82,7 +82,7 @@ public final class UpstreamConnector {
 
     private void attempt(ProxyConnection conn, int n, Set<Endpoint> tried) {
         Cluster cluster = conn.cluster();
-        InetSocketAddress client = conn.info().downstreamPeer();
+        InetSocketAddress client = conn.info().sourceAddress(); // under PROXY protocol, the header's client
         UpstreamEndpoint endpoint = cluster.pick(new PickContext(client.getAddress(), tried));
         if (endpoint == null) {
             conn.giveUp(ReasonCode.UH, "cluster " + cluster.name() + " has no endpoints");
