@@ -23,7 +23,16 @@ class ConfigDumpTest {
                       "max_connection_duration": "0",
                       "buffer_bytes": 65536,
                       "tcp_no_delay": true,
-                      "access_log": "stdout"
+                      "access_log": "stdout",
+                      "proxy_protocol": "none",
+                      "trusted_sources": [ ],
+                      "proxy_protocol_timeout": "5s",
+                      "policy": {
+                        "default": "allow",
+                        "allow": [ ],
+                        "deny": [ ],
+                        "shadow": false
+                      }
                     }
                   ],
                   "clusters": [
@@ -40,7 +49,8 @@ class ConfigDumpTest {
                       "connect_timeout": "5s",
                       "max_connections": 10000,
                       "connect_attempts": 3,
-                      "dns_refresh": "5s"
+                      "dns_refresh": "5s",
+                      "proxy_protocol": "none"
                     }
                   ],
                   "shutdown": {

@@ -222,13 +222,13 @@ class ConfigErrorsTest {
                       - {name: app, endpoints: [127.0.0.1:8080]}
                     """,
                     """
-                    berth.yaml:8:15: listeners[0].policy.allow[0]: 10.0.0.1/8: host bits are set (expected: the network address, 10.0.0.0/8)
-                    berth.yaml:8:27: listeners[0].policy.allow[1]: 10.0.0.0/33: prefix length 33 is out of range (expected: 0-32 for IPv4)
-                    berth.yaml:8:40: listeners[0].policy.allow[2]: 10.0.0.0/x: prefix length x is not a number (expected: 0-32 for IPv4)
-                    berth.yaml:8:52: listeners[0].policy.allow[3]: example.com: not a prefix (not an IP address)
-                    berth.yaml:8:65: listeners[0].policy.allow[4]: expected a prefix such as 10.0.0.0/8 or 2001:db8::/32, got nothing
-                    berth.yaml:9:29: listeners[0].policy.deny[1]: 192.0.2.0/24 is listed twice (first as deny[0])
-                    berth.yaml:9:64: listeners[0].policy.deny[3]: 10.0.0.0/8 is listed twice (first as deny[2])"""),
+                    berth.yaml:7:15: listeners[0].policy.allow[0]: 10.0.0.1/8: host bits are set (expected: the network address, 10.0.0.0/8)
+                    berth.yaml:7:27: listeners[0].policy.allow[1]: 10.0.0.0/33: prefix length 33 is out of range (expected: 0-32 for IPv4)
+                    berth.yaml:7:40: listeners[0].policy.allow[2]: 10.0.0.0/x: prefix length x is not a number (expected: 0-32 for IPv4)
+                    berth.yaml:7:52: listeners[0].policy.allow[3]: example.com: not a prefix (expected: an IPv4 or IPv6 literal such as 127.0.0.1 or ::1; names are not resolved)
+                    berth.yaml:7:65: listeners[0].policy.allow[4]: expected a prefix such as 10.0.0.0/8 or 2001:db8::/32, got nothing
+                    berth.yaml:8:28: listeners[0].policy.deny[1]: 192.0.2.0/24 is listed twice (first as deny[0])
+                    berth.yaml:8:65: listeners[0].policy.deny[3]: 10.0.0.0/8 is listed twice (first as deny[2])"""),
             row("policy fields and values", """
                     listeners:
                       - name: in
@@ -285,7 +285,7 @@ class ConfigErrorsTest {
                     """,
                     """
                     berth.yaml:5:22: listeners[0].trusted_sources: only used with proxy_protocol: accept (set it, or remove trusted_sources)
-                    berth.yaml:5:34: listeners[0].trusted_sources[1]: 10.0.0.0/8 is listed twice (first as trusted_sources[0])"""),
+                    berth.yaml:5:35: listeners[0].trusted_sources[1]: 10.0.0.0/8 is listed twice (first as trusted_sources[0])"""),
             row("proxy_protocol values belong to their side", """
                     listeners:
                       - name: in

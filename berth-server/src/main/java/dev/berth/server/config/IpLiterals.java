@@ -26,7 +26,8 @@ public final class IpLiterals {
         try {
             return IpAddresses.forString(value).toInetAddress();
         } catch (InvalidAddressException e) {
-            throw new InvalidValueException(text + ": not an IP address (" + e.problem() + ")");
+            // The problem already says "not an IP address (...)"; wrapping it again doubled that.
+            throw new InvalidValueException(text + ": " + e.problem());
         }
     }
 }
