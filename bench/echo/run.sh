@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Echo-server benchmark: `berth echo` side by side with `sockperf server` (C, epoll) and socat,
-# on 127.0.0.1 only, in one run. Writes bench/results/echo-<timestamp>.{md,csv,raw} and
+# Echo-server benchmark: `berth echo` side by side with `sockperf server` (C++, epoll) and
+# socat, on 127.0.0.1 only, in one run. Writes bench/results/echo-<timestamp>.{md,csv,raw} and
 # server logs bench/results/echo-<timestamp>.<target>.log.
+#
+# Targets, one after another, each pinned to SERVER_CPU while echoload (bench/tools) runs on
+# LOAD_CPU: sockperf, socat, berth at warn level, berth at info level with JSON logs to
+# /dev/null. Per target: 64-byte pingpong on 1 and on CONNS connections, then connection
+# rate with WORKERS workers. Rows disturbed by other programs are repeated (see load()).
+# Every process started here is remembered by PID and stopped by PID on exit.
 #
 #   BERTH_JAR=/path/to/berth.jar bench/echo/run.sh
 #
@@ -380,7 +386,7 @@ write_markdown() {
     echo "- Host: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), kernel $(uname -r), $(sed -n 's/^PRETTY_NAME="\(.*\)"$/\1/p' /etc/os-release)"
     echo "- Placement: servers on CPU $SERVER_CPU, load generator (echoload, one thread, epoll) on CPU $LOAD_CPU, all traffic to $HOST"
     echo "- Each row: ${WARMUP} s warm-up + ${DURATION} s measured; ${SIZE}-byte messages; closed loop; Berth rows after ${BERTH_WARMUP} s pingpong + ${BERTH_WARMUP} s connrate JVM warm-up"
-    echo "- Load average at the start: $LOADAVG. \"other load\" below is the CPU time other programs used while a row ran, as a share of all $NCPU CPUs (worst row of the target; a row at ${NOISY_PCT}% or more is repeated once, and still-noisy targets are flagged)."
+    echo "- Load average at the start: $LOADAVG. \"other load\" below is the CPU time other programs used while a row ran, as a share of all $NCPU CPUs (worst row of the target; a row at ${NOISY_PCT}% or more is repeated up to ${MAX_REPEATS} times if the machine quiets down, the least disturbed attempt is kept, and targets still at ${NOISY_PCT}% or more are flagged **noisy**)."
     echo "- Versions: sockperf $(sockperf --version 2>&1 | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -n 1), $(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/socat \1/p'), $("$REPO_DIR/bin/berth" --version 2>/dev/null | head -n 1 || echo 'berth ?'), $(java_version)"
     echo "- Berth jar: $BERTH_JAR (sha256 $(sha256sum "$BERTH_JAR" | cut -c1-12))"
     echo

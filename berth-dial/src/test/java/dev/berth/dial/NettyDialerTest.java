@@ -246,6 +246,65 @@ class NettyDialerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"epoll", "nio"})
+    void i6_whenBothHandshakesCompleteWhileTheLoopIsBlindExactlyOneWinsAndTheOtherIsClosed(String transport) throws Exception {
+        ServerSocketChannel v6 = peers.listen(V6);
+        ServerSocketChannel v4 = peers.listen(V4);
+        Bootstrap b = bootstrap(transport);
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        DialListener blindAfterSecondStart = new DialListener() {
+            private int started;
+
+            @Override
+            public void attemptStart(InetSocketAddress address, Family family) {
+                if (++started == 2) {
+                    // Fault injection, not synchronisation: keep the loop busy for 300 ms right after
+                    // the second connect is issued, so the kernel completes both handshakes unseen.
+                    group.next().execute(() -> {
+                        try {
+                            never.await(300, TimeUnit.MILLISECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                }
+            }
+        };
+        Channel ch = new NettyDialer(bothLoopbacks(), DialOptions.defaults().withAttemptDelay(Duration.ofMillis(10)),
+                DialListener.of(recorder, blindAfterSecondStart)).dial(b, "dual.test", peers.port).get();
+        assertThat(ch.isActive()).isTrue();
+        // Whatever reached the servers: the winner's connection stays open, any other is closed by
+        // the dialer (EOF). Under load the first attempt may win before the second starts; then
+        // there is nothing to close, and the scheduler test s12 pins the same rule exactly.
+        int winnerPort = ((InetSocketAddress) ch.localAddress()).getPort();
+        List<java.nio.channels.SocketChannel> accepted = new java.util.ArrayList<>();
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> {
+            for (ServerSocketChannel server : List.of(v6, v4)) {
+                java.nio.channels.SocketChannel c;
+                while ((c = server.accept()) != null) {
+                    accepted.add(c);
+                }
+            }
+            return true;
+        });
+        assertThat(accepted).hasSizeBetween(1, 2);
+        for (java.nio.channels.SocketChannel c : accepted) {
+            boolean isWinner = ((InetSocketAddress) c.getRemoteAddress()).getPort() == winnerPort;
+            c.configureBlocking(true);
+            c.socket().setSoTimeout(isWinner ? 200 : 2000);
+            if (isWinner) {
+                assertThatThrownBy(() -> c.socket().getInputStream().read()).as("the winner stays open")
+                        .isInstanceOf(java.net.SocketTimeoutException.class);
+            } else {
+                assertThat(c.socket().getInputStream().read()).as("the loser is closed").isEqualTo(-1);
+            }
+            c.close();
+        }
+        assertThat(events).filteredOn(e -> e.startsWith("won")).hasSize(1);
+        assertFdsBackToBaseline(ch);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
     void i9_ipv4MappedAnswersAreDialedAsIpv4(String transport) throws Exception {
         peers.listen(V4);
         FakeResolver resolver = new FakeResolver().answer(Family.IPV6, "::1").answer(Family.IPV4, "::ffff:127.0.0.1");

@@ -1,17 +1,15 @@
 package dev.berth.proxy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.proxy.accesslog.AccessLogObserver;
 import dev.berth.proxy.accesslog.AccessLogWriter;
 import dev.berth.proxy.admin.AdminServer;
+import dev.berth.proxy.admin.ClustersJson;
 import dev.berth.proxy.cluster.Cluster;
 import dev.berth.proxy.cluster.ClusterManager;
-import dev.berth.proxy.cluster.UpstreamEndpoint;
 import dev.berth.proxy.config.AccessLogConfig;
 import dev.berth.proxy.config.ListenerConfig;
 import dev.berth.proxy.config.ProxyConfig;
+import dev.berth.proxy.health.probe.HealthChecker;
 import dev.berth.proxy.listener.ProxyListener;
 import dev.berth.proxy.metrics.ProxyMetrics;
 import dev.berth.proxy.observe.ProxyObserver;
@@ -20,6 +18,7 @@ import dev.berth.proxy.relay.ProxyConnection;
 import dev.berth.proxy.upstream.UpstreamConnector;
 import dev.berth.server.listen.BindFailedException;
 import dev.berth.server.transport.Transport;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,6 +62,8 @@ public final class ProxyServer {
     private final EventLoopGroup group;
     private final EventLoopGroup adminGroup;
     private final ClusterManager clusters;
+    private final EventLoopGroup healthGroup;
+    private final HealthChecker healthChecker;
     private final List<ProxyListener> listeners = new ArrayList<>();
     private final Map<String, AccessLogWriter> writers = new HashMap<>();
     private final ProxyMetrics metrics;
@@ -77,7 +78,16 @@ public final class ProxyServer {
         this.transport = Transport.best();
         this.group = transport.newGroup(threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), "berth-proxy");
         this.adminGroup = transport.newGroup(1, "berth-admin");
-        this.clusters = new ClusterManager(config.clusters(), resolver);
+        // Health checks, ejection timers and removal deadlines get a loop of their own, off the data path.
+        boolean needsHealthLoop = config.clusters().stream().anyMatch(c -> c.healthCheck() != null || c.outlierDetection() != null
+                || !c.endpointRemovalGrace().isZero());
+        this.healthGroup = needsHealthLoop ? transport.newGroup(1, "berth-health") : null;
+        EventLoop healthLoop = healthGroup == null ? null : healthGroup.next();
+        this.clusters = new ClusterManager(config.clusters(), resolver, healthLoop);
+        this.healthChecker = healthLoop == null ? null : new HealthChecker(healthLoop, transport.socketChannel(), clusters.clusters());
+        if (healthChecker != null) {
+            healthChecker.start();
+        }
         Map<String, AccessLogWriter> byListener = new HashMap<>();
         for (ListenerConfig lc : config.listeners()) {
             AccessLogWriter w = writerFor(lc.accessLog());
@@ -229,6 +239,10 @@ public final class ProxyServer {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         clusters.close();
+        if (healthGroup != null) {
+            healthChecker.close();
+            healthGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
         for (AccessLogWriter w : writers.values()) {
             w.close();
         }
@@ -249,28 +263,7 @@ public final class ProxyServer {
     }
 
     String clustersJson() {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
-        ArrayNode list = root.putArray("clusters");
-        for (Cluster c : clusters.clusters()) {
-            ObjectNode n = list.addObject();
-            n.put("name", c.name());
-            n.put("discovery", c.config().discovery().name().toLowerCase());
-            n.put("lb", c.config().lb().name().toLowerCase());
-            n.put("active_connections", c.activeConnections());
-            n.put("max_connections", c.config().maxConnections());
-            ArrayNode eps = n.putArray("endpoints");
-            for (UpstreamEndpoint e : c.endpoints()) {
-                ObjectNode en = eps.addObject();
-                en.put("address", e.label());
-                en.put("source", e.source());
-                en.put("weight", e.weight());
-                en.put("active_connections", e.activeConnections());
-                en.put("total_connections", e.totalConnections());
-                en.put("connect_failures", e.connectFailures());
-            }
-        }
-        return root.toString();
+        return ClustersJson.render(clusters.clusters(), System.nanoTime());
     }
 
     private final class AdminBackend implements AdminServer.Backend {

@@ -70,8 +70,7 @@ final class TestConfigs {
     }
 
     static ClusterConfig sendProxyProtocol(ClusterConfig c, ClusterConfig.ProxyProtocol version) {
-        return new ClusterConfig(c.name(), c.discovery(), c.endpoints(), c.lb(), c.connectTimeout(), c.maxConnections(),
-                c.connectAttempts(), c.dnsRefresh(), version);
+        return c.withProxyProtocol(version);
     }
 
     private static List<Prefix> prefixes(String list) {

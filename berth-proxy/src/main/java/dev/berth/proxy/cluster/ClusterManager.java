@@ -33,13 +33,22 @@ public final class ClusterManager implements AutoCloseable {
     private final Map<String, Cluster> clusters = new LinkedHashMap<>();
     private final NameResolver resolver;
     private final ScheduledExecutorService dns;
+    private final ScheduledExecutorService ownTimer;
 
-    public ClusterManager(List<ClusterConfig> configs, NameResolver resolver) {
+    /**
+     * @param timer runs the clusters' ejection sweeps and removal deadlines (short tasks; the
+     *              health checker's event loop); {@code null}: one of its own when a cluster needs it
+     */
+    public ClusterManager(List<ClusterConfig> configs, NameResolver resolver, ScheduledExecutorService timer) {
         this.resolver = resolver;
         boolean anyDns = configs.stream().anyMatch(c -> c.discovery() == ClusterConfig.Discovery.DNS);
         this.dns = anyDns ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-dns").factory()) : null;
+        this.ownTimer = timer == null && configs.stream().anyMatch(ClusterManager::needsTimer)
+                ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-cluster-timer").factory())
+                : null;
+        ScheduledExecutorService clusterTimer = timer != null ? timer : ownTimer;
         for (ClusterConfig c : configs) {
-            Cluster cluster = new Cluster(c, resolve(c, List.of()));
+            Cluster cluster = new Cluster(c, resolve(c, List.of()), clusterTimer, System::nanoTime);
             clusters.put(c.name(), cluster);
             if (c.discovery() == ClusterConfig.Discovery.DNS) {
                 long every = c.dnsRefresh().toMillis();
@@ -48,8 +57,17 @@ public final class ClusterManager implements AutoCloseable {
         }
     }
 
+    public ClusterManager(List<ClusterConfig> configs, NameResolver resolver) {
+        this(configs, resolver, null);
+    }
+
     public ClusterManager(List<ClusterConfig> configs) {
         this(configs, InetAddress::getAllByName);
+    }
+
+    /** Whether a cluster has timed work besides DNS: ejections that end, connections closed after a removal grace. */
+    static boolean needsTimer(ClusterConfig c) {
+        return c.outlierDetection() != null || !c.endpointRemovalGrace().isZero();
     }
 
     public Cluster cluster(String name) {
@@ -128,6 +146,9 @@ public final class ClusterManager implements AutoCloseable {
     public void close() {
         if (dns != null) {
             dns.shutdownNow();
+        }
+        if (ownTimer != null) {
+            ownTimer.shutdownNow();
         }
     }
 }

@@ -16,7 +16,15 @@ import java.util.List;
  * @param maxConnections  upstream connections open at once; the next client is closed with {@code UO}; default 10000
  * @param connectAttempts endpoints tried for one client before giving up with {@code UF}/{@code UT}; default 3
  * @param dnsRefresh      how often {@code dns} discovery re-resolves; default 5s
+ * @param maxPending      clients waiting for an upstream connect at once (a circuit breaker: the
+ *                        next is closed with {@code UO}); default 1024
+ * @param panicThreshold  percent of endpoints that must be healthy; below it the balancer uses
+ *                        every endpoint, healthy or not (Envoy's panic mode). 0 turns it off; default 50
+ * @param endpointRemovalGrace how long connections to an endpoint that left the cluster (DNS or
+ *                        config change) may stay open; {@code 0} (default): until they close
  * @param proxyProtocol   the PROXY protocol header written to an endpoint before any relayed byte; default none
+ * @param healthCheck     active health checks, or {@code null} for none (every endpoint counts as healthy)
+ * @param outlierDetection passive outlier ejection, or {@code null} for none
  */
 public record ClusterConfig(
         String name,
@@ -27,16 +35,49 @@ public record ClusterConfig(
         int maxConnections,
         int connectAttempts,
         Duration dnsRefresh,
-        ProxyProtocol proxyProtocol) {
+        int maxPending,
+        int panicThreshold,
+        Duration endpointRemovalGrace,
+        ProxyProtocol proxyProtocol,
+        HealthCheckConfig healthCheck,
+        OutlierDetectionConfig outlierDetection) {
 
     public ClusterConfig {
         endpoints = List.copyOf(endpoints);
     }
 
-    /** A cluster that sends no PROXY protocol header. */
+    /**
+     * A cluster with the circuit-breaker, panic and removal defaults, no health checking and no
+     * PROXY protocol header.
+     */
     public ClusterConfig(String name, Discovery discovery, List<EndpointConfig> endpoints, LbPolicy lb, Duration connectTimeout,
                          int maxConnections, int connectAttempts, Duration dnsRefresh) {
-        this(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh, ProxyProtocol.NONE);
+        this(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
+                Defaults.MAX_PENDING, Defaults.PANIC_THRESHOLD, Defaults.ENDPOINT_REMOVAL_GRACE, ProxyProtocol.NONE, null, null);
+    }
+
+    /** The same cluster with these active health checks ({@code null}: none). */
+    public ClusterConfig withHealthCheck(HealthCheckConfig check) {
+        return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
+                maxPending, panicThreshold, endpointRemovalGrace, proxyProtocol, check, outlierDetection);
+    }
+
+    /** The same cluster with this outlier detection ({@code null}: none). */
+    public ClusterConfig withOutlierDetection(OutlierDetectionConfig detection) {
+        return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
+                maxPending, panicThreshold, endpointRemovalGrace, proxyProtocol, healthCheck, detection);
+    }
+
+    /** The same cluster with other circuit-breaker, panic and removal settings. */
+    public ClusterConfig withLimits(int maxConnections, int maxPending, int panicThreshold, Duration endpointRemovalGrace) {
+        return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
+                maxPending, panicThreshold, endpointRemovalGrace, proxyProtocol, healthCheck, outlierDetection);
+    }
+
+    /** The same cluster writing this PROXY protocol header to its endpoints. */
+    public ClusterConfig withProxyProtocol(ProxyProtocol version) {
+        return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
+                maxPending, panicThreshold, endpointRemovalGrace, version, healthCheck, outlierDetection);
     }
 
     /**

@@ -107,8 +107,54 @@ public final class ConfigDump {
         out.put("max_connections", c.maxConnections());
         out.put("connect_attempts", c.connectAttempts());
         out.put("dns_refresh", duration(c.dnsRefresh()));
+        out.put("max_pending", c.maxPending());
+        out.put("panic_threshold", c.panicThreshold());
+        out.put("endpoint_removal_grace", duration(c.endpointRemovalGrace()));
         out.put("proxy_protocol", Validator.spelling(c.proxyProtocol()));
+        if (c.healthCheck() != null) {
+            out.put("health_check", healthCheck(c.healthCheck()));
+        }
+        if (c.outlierDetection() != null) {
+            OutlierDetectionConfig o = c.outlierDetection();
+            Map<String, Object> od = new LinkedHashMap<>();
+            od.put("consecutive_failures", o.consecutiveFailures());
+            od.put("base_ejection_time", duration(o.baseEjectionTime()));
+            od.put("max_ejection_time", duration(o.maxEjectionTime()));
+            od.put("max_ejection_percent", o.maxEjectionPercent());
+            out.put("outlier_detection", od);
+        }
         return out;
+    }
+
+    private static Map<String, Object> healthCheck(HealthCheckConfig h) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("type", Validator.spelling(h.type()));
+        out.put("interval", duration(h.interval()));
+        out.put("timeout", duration(h.timeout()));
+        out.put("unhealthy_threshold", h.unhealthyThreshold());
+        out.put("healthy_threshold", h.healthyThreshold());
+        out.put("jitter", duration(h.jitter()));
+        out.put("new_endpoints_healthy", h.newEndpointsHealthy());
+        payload(out, "send", h.send());
+        payload(out, "expect", h.expect());
+        if (h.type() == HealthCheckConfig.Type.HTTP) {
+            out.put("path", h.path());
+            out.put("expected_statuses", h.expectedStatuses().stream().map(HealthCheckConfig.StatusRange::toString).toList());
+        }
+        return out;
+    }
+
+    /** Printable text as {@code field}, anything else as {@code field_hex}. */
+    private static void payload(Map<String, Object> out, String field, HealthCheckConfig.Payload p) {
+        if (p == null) {
+            return;
+        }
+        String text = p.asText();
+        if (text != null) {
+            out.put(field, text);
+        } else {
+            out.put(field + "_hex", p.asHex());
+        }
     }
 
     private static List<String> prefixes(List<Prefix> prefixes) {

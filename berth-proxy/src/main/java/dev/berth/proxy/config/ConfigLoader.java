@@ -153,7 +153,12 @@ public final class ConfigLoader {
                         Defaults.MAX_CONNECTIONS,
                         Defaults.CONNECT_ATTEMPTS,
                         Defaults.DNS_REFRESH,
-                        ClusterConfig.ProxyProtocol.NONE)),
+                        Defaults.MAX_PENDING,
+                        Defaults.PANIC_THRESHOLD,
+                        Defaults.ENDPOINT_REMOVAL_GRACE,
+                        ClusterConfig.ProxyProtocol.NONE,
+                        null,
+                        null)),
                 new ShutdownConfig(Defaults.ACCEPT_GRACE, Defaults.DRAIN_TIMEOUT));
     }
 

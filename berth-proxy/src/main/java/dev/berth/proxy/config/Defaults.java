@@ -23,6 +23,26 @@ final class Defaults {
     static final int CONNECT_ATTEMPTS = 3;
     static final Duration DNS_REFRESH = Duration.ofSeconds(5);
     static final int WEIGHT = 1;
+    // Envoy's circuit-breaker max_pending_requests and healthy panic threshold.
+    static final int MAX_PENDING = 1024;
+    static final int PANIC_THRESHOLD = 50;
+    static final Duration ENDPOINT_REMOVAL_GRACE = Duration.ZERO;
+
+    // Active health checks: nginx Plus's interval, HAProxy's rise 2 / fall 3, a timeout well under the interval.
+    static final Duration HC_INTERVAL = Duration.ofSeconds(5);
+    static final Duration HC_TIMEOUT = Duration.ofSeconds(1);
+    static final int HC_UNHEALTHY_THRESHOLD = 3;
+    static final int HC_HEALTHY_THRESHOLD = 2;
+    static final Duration HC_JITTER = Duration.ZERO;
+    static final boolean HC_NEW_ENDPOINTS_HEALTHY = true;
+    static final String HC_HTTP_PATH = "/";
+    static final HealthCheckConfig.StatusRange HC_HTTP_STATUSES = new HealthCheckConfig.StatusRange(200, 399);
+
+    // Outlier detection: Envoy's consecutive_5xx defaults (for TCP, connection failures).
+    static final int OUTLIER_CONSECUTIVE_FAILURES = 5;
+    static final Duration OUTLIER_BASE_EJECTION_TIME = Duration.ofSeconds(30);
+    static final Duration OUTLIER_MAX_EJECTION_TIME = Duration.ofSeconds(300);
+    static final int OUTLIER_MAX_EJECTION_PERCENT = 10;
 
     static final Duration ACCEPT_GRACE = Duration.ZERO;
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);

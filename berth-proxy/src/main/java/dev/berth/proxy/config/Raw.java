@@ -20,14 +20,12 @@ final class Raw {
             (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
 
     /**
-     * Fields PRODUCT.md promises that a coming version brings, with what they will do. Rejected
-     * by name, so that a file written for a later version fails loudly instead of running
-     * without its policy or health checks.
+     * Fields PRODUCT.md promises that a coming version brings, by raw record, with what they will
+     * do. Rejected by name, so that a file written for a later version fails loudly instead of
+     * running without them. Empty at present: the last ones listed here (source-CIDR policy,
+     * PROXY protocol, health checks, outlier ejection) are implemented.
      */
-    static final Map<Class<?>, Map<String, String>> PLANNED = Map.of(
-            Cluster.class, Map.of(
-                    "health_check", "active TCP health checks",
-                    "outlier_detection", "passive outlier ejection"));
+    static final Map<Class<?>, Map<String, String>> PLANNED = Map.of();
 
     private Raw() {}
 
@@ -81,7 +79,33 @@ final class Raw {
             String maxConnections,
             String connectAttempts,
             String dnsRefresh,
-            String proxyProtocol) {}
+            String maxPending,
+            String panicThreshold,
+            String endpointRemovalGrace,
+            String proxyProtocol,
+            HealthCheck healthCheck,
+            OutlierDetection outlierDetection) {}
+
+    record HealthCheck(
+            String type,
+            String interval,
+            String timeout,
+            String unhealthyThreshold,
+            String healthyThreshold,
+            String jitter,
+            String newEndpointsHealthy,
+            String send,
+            String sendHex,
+            String expect,
+            String expectHex,
+            String path,
+            List<String> expectedStatuses) {}
+
+    record OutlierDetection(
+            String consecutiveFailures,
+            String baseEjectionTime,
+            String maxEjectionTime,
+            String maxEjectionPercent) {}
 
     /** Written either as {@code 10.0.0.1:8080} or as {@code {address: 10.0.0.1:8080, weight: 3}}. */
     record Endpoint(String address, String weight) {

@@ -37,6 +37,11 @@ final class Validator {
     private static final Duration MAX_DURATION = Duration.ofHours(8760);
     private static final int MIN_BUFFER = 4096;
     private static final int MAX_BUFFER = 16 * 1024 * 1024;
+    private static final Duration MIN_CHECK_INTERVAL = Duration.ofMillis(10);
+    private static final Pattern HEX = Pattern.compile("(?:[0-9a-fA-F]{2})+");
+    private static final Pattern HTTP_PATH = Pattern.compile("/[\\x21-\\x7e]*");
+    private static final Pattern STATUS_RANGE = Pattern.compile("(\\d{3})(?:-(\\d{3}))?");
+    private static final int MAX_PAYLOAD = 4096;
 
     private final Problems problems;
     private final LocationIndex index;
@@ -318,12 +323,144 @@ final class Validator {
             int maxConnections = integer(FieldPath.field(p, "max_connections"), c.maxConnections(), Defaults.MAX_CONNECTIONS, 1, 1_000_000);
             int connectAttempts = integer(FieldPath.field(p, "connect_attempts"), c.connectAttempts(), Defaults.CONNECT_ATTEMPTS, 1, 10);
             Duration dnsRefresh = duration(FieldPath.field(p, "dns_refresh"), c.dnsRefresh(), Defaults.DNS_REFRESH, Duration.ofSeconds(1));
+            int maxPending = integer(FieldPath.field(p, "max_pending"), c.maxPending(), Defaults.MAX_PENDING, 1, 1_000_000);
+            int panicThreshold = integer(FieldPath.field(p, "panic_threshold"), c.panicThreshold(), Defaults.PANIC_THRESHOLD, 0, 100);
+            Duration removalGrace = duration(FieldPath.field(p, "endpoint_removal_grace"), c.endpointRemovalGrace(),
+                    Defaults.ENDPOINT_REMOVAL_GRACE, Duration.ZERO);
             ClusterConfig.ProxyProtocol proxyProtocol = choice(FieldPath.field(p, "proxy_protocol"), c.proxyProtocol(),
                     ClusterConfig.ProxyProtocol.NONE, ClusterConfig.ProxyProtocol.values());
+            HealthCheckConfig healthCheck = healthCheck(FieldPath.field(p, "health_check"), c.healthCheck());
+            OutlierDetectionConfig outlier = outlierDetection(FieldPath.field(p, "outlier_detection"), c.outlierDetection());
             out.add(new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
-                    proxyProtocol));
+                    maxPending, panicThreshold, removalGrace, proxyProtocol, healthCheck, outlier));
         }
         return out;
+    }
+
+    // ---- health
+
+    private HealthCheckConfig healthCheck(String p, Raw.HealthCheck h) {
+        if (h == null) {
+            return null; // absent, or written without a value: no active checks
+        }
+        checkFields(p, Raw.HealthCheck.class);
+        HealthCheckConfig.Type type = choice(FieldPath.field(p, "type"), h.type(), HealthCheckConfig.Type.TCP,
+                HealthCheckConfig.Type.values());
+        Duration interval = duration(FieldPath.field(p, "interval"), h.interval(), Defaults.HC_INTERVAL, MIN_CHECK_INTERVAL);
+        Duration timeout = duration(FieldPath.field(p, "timeout"), h.timeout(), Defaults.HC_TIMEOUT, Duration.ofMillis(1));
+        int unhealthy = integer(FieldPath.field(p, "unhealthy_threshold"), h.unhealthyThreshold(),
+                Defaults.HC_UNHEALTHY_THRESHOLD, 1, 1000);
+        int healthy = integer(FieldPath.field(p, "healthy_threshold"), h.healthyThreshold(), Defaults.HC_HEALTHY_THRESHOLD, 1, 1000);
+        Duration jitter = duration(FieldPath.field(p, "jitter"), h.jitter(), Defaults.HC_JITTER, Duration.ZERO);
+        boolean newHealthy = bool(FieldPath.field(p, "new_endpoints_healthy"), h.newEndpointsHealthy(),
+                Defaults.HC_NEW_ENDPOINTS_HEALTHY);
+        HealthCheckConfig.Payload send = payload(p, "send", h.send(), h.sendHex());
+        HealthCheckConfig.Payload expect = payload(p, "expect", h.expect(), h.expectHex());
+        String path = null;
+        List<HealthCheckConfig.StatusRange> statuses = List.of();
+        if (type == HealthCheckConfig.Type.HTTP) {
+            for (String tcpOnly : List.of("send", "send_hex", "expect", "expect_hex")) {
+                if (index.has(FieldPath.field(p, tcpOnly))) {
+                    problems.add(FieldPath.field(p, tcpOnly), "applies to type: tcp only (an http check sends GET path"
+                            + " and looks at the status)");
+                }
+            }
+            path = httpPath(FieldPath.field(p, "path"), h.path());
+            statuses = statuses(FieldPath.field(p, "expected_statuses"), h.expectedStatuses());
+        } else {
+            for (String httpOnly : List.of("path", "expected_statuses")) {
+                if (index.has(FieldPath.field(p, httpOnly))) {
+                    problems.add(FieldPath.field(p, httpOnly), "applies to type: http only");
+                }
+            }
+        }
+        return new HealthCheckConfig(type, interval, timeout, unhealthy, healthy, jitter, newHealthy,
+                type == HealthCheckConfig.Type.TCP ? send : null, type == HealthCheckConfig.Type.TCP ? expect : null,
+                path, statuses);
+    }
+
+    /** {@code send} (UTF-8 text) or {@code send_hex} (hex digits), at most one of them. */
+    private HealthCheckConfig.Payload payload(String parent, String field, String text, String hex) {
+        String hexField = field + "_hex";
+        if (text != null && hex != null) {
+            problems.add(FieldPath.field(parent, hexField), "set " + field + " or " + hexField + ", not both");
+            return null;
+        }
+        HealthCheckConfig.Payload payload;
+        String path;
+        if (text != null) {
+            payload = HealthCheckConfig.Payload.text(text);
+            path = FieldPath.field(parent, field);
+        } else if (hex != null) {
+            path = FieldPath.field(parent, hexField);
+            if (!HEX.matcher(hex).matches()) {
+                problems.add(path, "'" + hex + "' is not hex (expected: pairs of hex digits, such as 50494e470d0a)");
+                return null;
+            }
+            payload = HealthCheckConfig.Payload.hex(hex);
+        } else {
+            return null;
+        }
+        if (payload.length() > MAX_PAYLOAD) {
+            problems.add(path, payload.length() + " bytes (expected: at most " + MAX_PAYLOAD + ")");
+            return null;
+        }
+        return payload;
+    }
+
+    private String httpPath(String path, String text) {
+        if (text == null) {
+            return Defaults.HC_HTTP_PATH;
+        }
+        if (!HTTP_PATH.matcher(text).matches()) {
+            problems.add(path, "'" + text + "' (expected: a path starting with /, without spaces, such as /healthz)");
+            return Defaults.HC_HTTP_PATH;
+        }
+        return text;
+    }
+
+    private List<HealthCheckConfig.StatusRange> statuses(String path, List<String> raw) {
+        if (raw == null) {
+            return List.of(Defaults.HC_HTTP_STATUSES);
+        }
+        if (raw.isEmpty()) {
+            problems.add(path, "an empty list (expected: at least one status or range, such as 200-399)");
+            return List.of(Defaults.HC_HTTP_STATUSES);
+        }
+        List<HealthCheckConfig.StatusRange> out = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String text = raw.get(i);
+            String p = FieldPath.index(path, i);
+            if (text == null) {
+                problems.add(p, "expected a status such as 200 or a range such as 200-399, got nothing");
+                continue;
+            }
+            Matcher m = STATUS_RANGE.matcher(text);
+            int from = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+            int to = m.matches() ? (m.group(2) == null ? from : Integer.parseInt(m.group(2))) : -1;
+            if (from < 100 || to > 599 || from > to) {
+                problems.add(p, "'" + text + "' (expected: an HTTP status 100-599, or a range such as 200-399)");
+                continue;
+            }
+            out.add(new HealthCheckConfig.StatusRange(from, to));
+        }
+        return out.isEmpty() ? List.of(Defaults.HC_HTTP_STATUSES) : out;
+    }
+
+    private OutlierDetectionConfig outlierDetection(String p, Raw.OutlierDetection o) {
+        if (o == null) {
+            return null; // absent, or written without a value: no ejection
+        }
+        checkFields(p, Raw.OutlierDetection.class);
+        return new OutlierDetectionConfig(
+                integer(FieldPath.field(p, "consecutive_failures"), o.consecutiveFailures(),
+                        Defaults.OUTLIER_CONSECUTIVE_FAILURES, 1, 1000),
+                duration(FieldPath.field(p, "base_ejection_time"), o.baseEjectionTime(),
+                        Defaults.OUTLIER_BASE_EJECTION_TIME, Duration.ofMillis(1)),
+                duration(FieldPath.field(p, "max_ejection_time"), o.maxEjectionTime(),
+                        Defaults.OUTLIER_MAX_EJECTION_TIME, Duration.ofMillis(1)),
+                integer(FieldPath.field(p, "max_ejection_percent"), o.maxEjectionPercent(),
+                        Defaults.OUTLIER_MAX_EJECTION_PERCENT, 1, 100));
     }
 
     private List<EndpointConfig> endpoints(String cluster, List<Raw.Endpoint> raw, ClusterConfig.Discovery discovery) {

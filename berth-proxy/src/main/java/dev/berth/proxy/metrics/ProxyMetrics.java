@@ -1,12 +1,16 @@
 package dev.berth.proxy.metrics;
 
 import dev.berth.proxy.cluster.Cluster;
+import dev.berth.proxy.cluster.ClusterStats;
 import dev.berth.proxy.listener.ProxyListener;
 import dev.berth.proxy.observe.ConnectionInfo;
 import dev.berth.proxy.observe.ProxyObserver;
 import dev.berth.proxy.observe.ReasonCode;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -75,14 +79,15 @@ public final class ProxyMetrics implements ProxyObserver, AutoCloseable {
                             .tag("cluster", name).register(registry),
                     Counter.builder("upstream.cx.connect.timeout").description("Connection attempts to endpoints that timed out")
                             .tag("cluster", name).register(registry),
-                    Counter.builder("upstream.cx.overflow").description("Clients closed because the cluster's max_connections was reached (UO)")
+                    Counter.builder("upstream.cx.overflow").description("Clients closed because a circuit breaker was full: max_connections or max_pending (UO)")
                             .tag("cluster", name).register(registry),
-                    Counter.builder("upstream.cx.none.healthy").description("Clients closed because the cluster had no endpoint (UH)")
+                    Counter.builder("upstream.cx.none.healthy").description("Clients closed because the cluster had no healthy endpoint to pick (UH)")
                             .tag("cluster", name).register(registry)));
             Gauge.builder("upstream.cx.active", c, Cluster::activeConnections)
                     .description("Connections to the cluster open or being opened").tag("cluster", name).register(registry);
             Gauge.builder("cluster.endpoints", c, cl -> cl.endpoints().size())
                     .description("Endpoints the cluster currently has").tag("cluster", name).register(registry);
+            bindHealth(c);
         }
         Gauge.builder("netty.direct.memory.used", () -> nettyDirectMemory()).baseUnit("bytes")
                 .description("Direct memory held by Netty's buffer allocator").register(registry);
@@ -93,6 +98,44 @@ public final class ProxyMetrics implements ProxyObserver, AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /** Circuit breakers, active checks, outlier ejection, panic, and each endpoint's health. */
+    private void bindHealth(Cluster c) {
+        String name = c.name();
+        ClusterStats stats = c.stats();
+        Gauge.builder("upstream.cx.pending", c, Cluster::pendingConnections)
+                .description("Clients waiting for their upstream connect (bounded by max_pending)").tag("cluster", name).register(registry);
+        FunctionCounter.builder("upstream.cx.pending.overflow", stats, ClusterStats::pendingOverflows)
+                .description("Clients closed because the cluster's max_pending connects were already waiting (UO)")
+                .tag("cluster", name).register(registry);
+        FunctionCounter.builder("health.check", stats, ClusterStats::healthChecks)
+                .description("Active health checks run against the cluster's endpoints").tag("cluster", name).register(registry);
+        FunctionCounter.builder("health.check.failure", stats, ClusterStats::healthCheckFailures)
+                .description("Active health checks that failed").tag("cluster", name).register(registry);
+        FunctionCounter.builder("health.check.transitions", stats, ClusterStats::becameHealthy)
+                .description("Endpoints that active checks turned healthy or unhealthy")
+                .tags("cluster", name, "to", "healthy").register(registry);
+        FunctionCounter.builder("health.check.transitions", stats, ClusterStats::becameUnhealthy)
+                .description("Endpoints that active checks turned healthy or unhealthy")
+                .tags("cluster", name, "to", "unhealthy").register(registry);
+        FunctionCounter.builder("outlier.ejections", stats, ClusterStats::ejections)
+                .description("Endpoints ejected by outlier detection (consecutive connection failures)")
+                .tag("cluster", name).register(registry);
+        Gauge.builder("cluster.endpoints.healthy", c, Cluster::healthyEndpoints)
+                .description("Endpoints that take traffic by their health (not failing checks, not ejected)")
+                .tag("cluster", name).register(registry);
+        Gauge.builder("cluster.panic", c, cl -> cl.panic() ? 1 : 0)
+                .description("1 while fewer than panic_threshold percent of the endpoints are healthy and all of them take traffic")
+                .tag("cluster", name).register(registry);
+        MultiGauge perEndpoint = MultiGauge.builder("cluster.endpoint.healthy")
+                .description("1 when the endpoint takes new connections (active checks pass or are unknown, not ejected), else 0")
+                .tag("cluster", name).register(registry);
+        Runnable rows = () -> perEndpoint.register(c.endpoints().stream()
+                .<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(Tags.of("endpoint", e.label()), e, ep -> ep.healthy() ? 1 : 0))
+                .toList(), true);
+        rows.run();
+        c.addMembershipListener(rows);
     }
 
     /** Exports the listener's accept(2) failure count (for example EMFILE). */

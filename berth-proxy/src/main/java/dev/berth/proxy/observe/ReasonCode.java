@@ -9,9 +9,9 @@ public enum ReasonCode {
     UF("upstream connect failure"),
     /** Upstream connect timeout: the last endpoint tried did not answer within connect_timeout. */
     UT("upstream connect timeout"),
-    /** No healthy upstream: the cluster has no endpoint. */
+    /** No healthy upstream: the cluster has no endpoint to pick (none at all, or none healthy with panic mode off). */
     UH("no healthy upstream"),
-    /** Upstream overflow: the cluster's max_connections was reached. */
+    /** Upstream overflow: a circuit breaker of the cluster was full (max_connections or max_pending). */
     UO("upstream overflow"),
     /** Downstream closed: the client ended the connection (FIN first, reset, or close). */
     DC("downstream closed"),

@@ -56,6 +56,9 @@ public final class ProxyConnection {
     private final ProxyObserver observer;
     private final Context context;
     private final long maxDurationNanos;
+    // Given to the endpoint: how it closes this connection when it leaves the cluster.
+    private final Runnable endpointRemoved =
+            () -> terminate(ReasonCode.DR, "endpoint removed from the cluster; endpoint_removal_grace ended");
 
     private Channel upstream;
     private Channel connecting;
@@ -161,7 +164,7 @@ public final class ProxyConnection {
         }
         this.upstream = channel;
         this.endpoint = endpoint;
-        endpoint.connected();
+        endpoint.connected(endpointRemoved);
         info.upstream(endpoint.label(), (InetSocketAddress) channel.localAddress());
         observer.upstreamConnected(info);
         byte[] header = proxyHeader();
@@ -299,7 +302,11 @@ public final class ProxyConnection {
         }
     }
 
-    void failed(Side side, Throwable cause) {
+    void failed(Side side, Channel channel, Throwable cause) {
+        if (side == Side.UPSTREAM && channel != upstream) {
+            channel.close(); // an attempt that is not (or no longer) the relay's upstream
+            return;
+        }
         boolean io = cause instanceof IOException;
         String message = String.valueOf(cause.getMessage());
         ReasonCode code = !io ? ReasonCode.PE : side == Side.DOWNSTREAM ? ReasonCode.DC : ReasonCode.UC;
@@ -326,7 +333,10 @@ public final class ProxyConnection {
         return m.contains("reset") || m.contains("broken pipe");
     }
 
-    void inactive(Side side) {
+    void inactive(Side side, Channel channel) {
+        if (side == Side.UPSTREAM && channel != upstream) {
+            return; // a failed or abandoned attempt, not the relay's upstream
+        }
         if (side == Side.DOWNSTREAM) {
             if (connecting != null) {
                 connecting.close(); // the client left while we were still connecting
@@ -341,9 +351,6 @@ public final class ProxyConnection {
                 upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
         } else {
-            if (upstream == null) {
-                return; // a failed or abandoned attempt, not the relay's upstream
-            }
             info.end(ReasonCode.UC, Termination.CLOSE, null);
             if (downstream.isActive()) {
                 downstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -399,7 +406,9 @@ public final class ProxyConnection {
         }
         info.closed();
         if (endpoint != null) {
-            endpoint.disconnected();
+            // Outlier detection counts a reset by the endpoint as a failure, any other end as a success.
+            cluster.connectionEnded(endpoint, endpointRemoved,
+                    info.reason() == ReasonCode.UC && info.termination() == Termination.RST);
         }
         if (slotHeld) {
             slotHeld = false;

@@ -119,12 +119,12 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        conn.failed(side, cause);
+        conn.failed(side, ctx.channel(), cause);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        conn.inactive(side);
+        conn.inactive(side, ctx.channel());
         ctx.fireChannelInactive();
     }
 }

@@ -45,7 +45,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * off and the listener's buffer limit as its write-buffer high-water mark.
  *
  * <p>A failed attempt tries another endpoint (up to {@code connect_attempts}, never the same one
- * twice), then gives up with {@code UF} (refused or failed) or {@code UT} (timed out).
+ * twice), then gives up with {@code UF} (refused or failed) or {@code UT} (timed out). Only the
+ * endpoints the cluster currently balances over are tried (the healthy ones, or all in panic
+ * mode), and every failure is reported to the cluster for outlier detection.
+ *
+ * <p>Two circuit breakers come first: {@code max_connections} (upstream connections open or
+ * opening) and {@code max_pending} (clients waiting for their connect to finish); either one
+ * full closes the client with {@code UO}.
  */
 public final class UpstreamConnector {
 
@@ -54,6 +60,23 @@ public final class UpstreamConnector {
     private static final class Placeholder extends ChannelHandlerAdapter {}
 
     private static final ChannelHandler PLACEHOLDER = new Placeholder();
+
+    /** A client's claim on one of {@code max_pending}, returned once, when its connect ends either way. */
+    private static final class PendingSlot {
+        private final Cluster cluster;
+        private boolean held = true;
+
+        PendingSlot(Cluster cluster) {
+            this.cluster = cluster;
+        }
+
+        void release() {
+            if (held) {
+                held = false;
+                cluster.releasePending();
+            }
+        }
+    }
 
     private final Transport transport;
     private final ClusterConfig config;
@@ -77,21 +100,29 @@ public final class UpstreamConnector {
             conn.giveUp(ReasonCode.UO, "cluster " + cluster.name() + " has max_connections " + config.maxConnections() + " open");
             return;
         }
-        attempt(conn, 1, Set.of());
+        if (!cluster.tryAcquirePending()) {
+            conn.giveUp(ReasonCode.UO, "cluster " + cluster.name() + " has max_pending " + config.maxPending()
+                    + " clients waiting for a connect");
+            return;
+        }
+        attempt(conn, 1, Set.of(), new PendingSlot(cluster));
     }
 
-    private void attempt(ProxyConnection conn, int n, Set<Endpoint> tried) {
+    private void attempt(ProxyConnection conn, int n, Set<Endpoint> tried, PendingSlot pending) {
         Cluster cluster = conn.cluster();
         InetSocketAddress client = conn.info().sourceAddress(); // under PROXY protocol, the header's client
         UpstreamEndpoint endpoint = cluster.pick(new PickContext(client.getAddress(), tried));
         if (endpoint == null) {
-            conn.giveUp(ReasonCode.UH, "cluster " + cluster.name() + " has no endpoints");
+            pending.release();
+            int all = cluster.endpoints().size();
+            conn.giveUp(ReasonCode.UH, "cluster " + cluster.name() + (all == 0 ? " has no endpoints"
+                    : " has no healthy endpoint (" + all + " unhealthy, panic_threshold " + config.panicThreshold() + "%)"));
             return;
         }
         if (config.discovery() == ClusterConfig.Discovery.DNS) {
             List<UpstreamEndpoint> siblings = siblings(cluster, endpoint);
             if (siblings.size() > 1) {
-                dialName(conn, n, tried, endpoint, siblings);
+                dialName(conn, n, tried, endpoint, siblings, pending);
                 return;
             }
         }
@@ -100,31 +131,44 @@ public final class UpstreamConnector {
         conn.connecting(f.channel());
         f.addListener(done -> {
             if (done.isSuccess()) {
+                pending.release();
                 conn.connected(f.channel(), endpoint);
                 return;
             }
-            endpoint.connectFailed();
             conn.attemptFailed(f.channel());
             if (!conn.wanted()) {
-                return;
+                pending.release();
+                return; // the client left: an abandoned attempt says nothing about the endpoint
             }
+            cluster.connectFailed(endpoint);
             Throwable cause = done.cause();
             boolean timedOut = cause instanceof ConnectTimeoutException;
             observer.upstreamConnectFailed(conn.info(), endpoint.label(), timedOut);
             Set<Endpoint> next = new HashSet<>(tried);
             next.add(endpoint);
-            if (n < config.connectAttempts() && next.size() < cluster.endpoints().size()) {
-                attempt(conn, n + 1, next);
+            if (n < config.connectAttempts() && untried(cluster, next)) {
+                attempt(conn, n + 1, next, pending);
             } else {
+                pending.release();
                 conn.giveUp(timedOut ? ReasonCode.UT : ReasonCode.UF, describe(endpoint, cause, timedOut));
             }
         });
     }
 
-    /** The endpoints that came from the same configured name as {@code endpoint}. */
+    /** True while the balancer has an endpoint not in {@code tried}. */
+    private static boolean untried(Cluster cluster, Set<Endpoint> tried) {
+        for (UpstreamEndpoint e : cluster.candidates()) {
+            if (!tried.contains(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The endpoints the balancer may pick that came from the same configured name as {@code endpoint}. */
     private static List<UpstreamEndpoint> siblings(Cluster cluster, UpstreamEndpoint endpoint) {
         List<UpstreamEndpoint> out = new ArrayList<>();
-        for (UpstreamEndpoint e : cluster.endpoints()) {
+        for (UpstreamEndpoint e : cluster.candidates()) {
             if (e.source().equals(endpoint.source())) {
                 out.add(e);
             }
@@ -139,7 +183,7 @@ public final class UpstreamConnector {
      * Addresses come from the cluster's snapshot: no extra DNS query on the data path.
      */
     private void dialName(ProxyConnection conn, int n, Set<Endpoint> tried, UpstreamEndpoint picked,
-                          List<UpstreamEndpoint> siblings) {
+                          List<UpstreamEndpoint> siblings, PendingSlot pending) {
         Family first = Family.of(picked.address().getAddress());
         Resolver fromSnapshot = (host, family) -> {
             List<InetAddress> out = new ArrayList<>();
@@ -158,7 +202,7 @@ public final class UpstreamConnector {
             public void attemptFailed(AttemptRecord attempt) {
                 UpstreamEndpoint e = byAddress(siblings, attempt.address());
                 if (e != null) {
-                    e.connectFailed();
+                    conn.cluster().connectFailed(e);
                 }
                 observer.upstreamConnectFailed(conn.info(), SocketAddresses.format(attempt.address()), false);
             }
@@ -171,6 +215,7 @@ public final class UpstreamConnector {
         conn.dialing(dial);
         dial.addListener(done -> {
             if (done.isSuccess()) {
+                pending.release();
                 Channel ch = dial.getNow();
                 conn.dialEnded();
                 UpstreamEndpoint winner = byAddress(siblings, (InetSocketAddress) ch.remoteAddress());
@@ -179,18 +224,21 @@ public final class UpstreamConnector {
             }
             conn.dialEnded();
             if (done.isCancelled() || !conn.wanted()) {
+                pending.release();
                 return;
             }
             DialException e = (DialException) done.cause();
             boolean timedOut = e.kind() == DialException.Kind.DEADLINE_EXCEEDED;
             if (timedOut) {
                 observer.upstreamConnectFailed(conn.info(), picked.source(), true);
+                conn.cluster().connectFailed(picked);
             }
             Set<Endpoint> next = new HashSet<>(tried);
             next.addAll(siblings);
-            if (n < config.connectAttempts() && next.size() < conn.cluster().endpoints().size()) {
-                attempt(conn, n + 1, next);
+            if (n < config.connectAttempts() && untried(conn.cluster(), next)) {
+                attempt(conn, n + 1, next, pending);
             } else {
+                pending.release();
                 conn.giveUp(timedOut ? ReasonCode.UT : ReasonCode.UF, "endpoint " + e.getMessage());
             }
         });

@@ -50,6 +50,9 @@ class ConfigDumpTest {
                       "max_connections": 10000,
                       "connect_attempts": 3,
                       "dns_refresh": "5s",
+                      "max_pending": 1024,
+                      "panic_threshold": 50,
+                      "endpoint_removal_grace": "0",
                       "proxy_protocol": "none"
                     }
                   ],

@@ -84,7 +84,7 @@ class ConfigErrorsTest {
                         endpoints: [127.0.0.1:8080]
                         retries: 3
                     """,
-                    "berth.yaml:8:5: clusters[0].retries: unknown field 'retries' (expected one of: name, discovery, endpoints, lb, connect_timeout, max_connections, connect_attempts, dns_refresh, proxy_protocol)"),
+                    "berth.yaml:8:5: clusters[0].retries: unknown field 'retries' (expected one of: name, discovery, endpoints, lb, connect_timeout, max_connections, connect_attempts, dns_refresh, max_pending, panic_threshold, endpoint_removal_grace, proxy_protocol, health_check, outlier_detection)"),
             row("unknown top-level field", """
                     listener:
                       - name: in
@@ -302,18 +302,6 @@ class ConfigErrorsTest {
                     berth.yaml:5:21: listeners[0].proxy_protocol: 'v2' is not one of none, accept
                     berth.yaml:6:29: listeners[0].proxy_protocol_timeout: 0 (expected: > 0)
                     berth.yaml:10:21: clusters[0].proxy_protocol: 'accept' is not one of none, v1, v2"""),
-            row("cluster fields of the next version", """
-                    listeners:
-                      - {name: in, address: 127.0.0.1:15001, cluster: app}
-                    clusters:
-                      - name: app
-                        endpoints: [127.0.0.1:8080]
-                        health_check: {type: tcp, interval: 5s}
-                        outlier_detection: {consecutive_failures: 5}
-                    """,
-                    """
-                    berth.yaml:6:5: clusters[0].health_check: not supported yet (planned: active TCP health checks)
-                    berth.yaml:7:5: clusters[0].outlier_detection: not supported yet (planned: passive outlier ejection)"""),
             row("YAML syntax error: indentation", """
                     listeners:
                       - name: in
@@ -502,6 +490,114 @@ class ConfigErrorsTest {
                     """
                     berth.yaml:6:23: clusters[0].connect_attempts: 11 (expected: 1-10)
                     berth.yaml:7:22: clusters[0].max_connections: 0 (expected: 1-1000000)"""),
+            row("health check values out of range", """
+                    listeners:
+                      - {name: in, address: 127.0.0.1:15001, cluster: app}
+                    clusters:
+                      - name: app
+                        endpoints: [127.0.0.1:8080]
+                        health_check:
+                          type: udp
+                          interval: 0
+                          timeout: 5
+                          unhealthy_threshold: 0
+                          healthy_threshold: many
+                          jitter: -1s
+                          new_endpoints_healthy: yes
+                    """,
+                    """
+                    berth.yaml:7:13: clusters[0].health_check.type: 'udp' is not one of tcp, http
+                    berth.yaml:8:17: clusters[0].health_check.interval: 0 (expected: at least 10ms)
+                    berth.yaml:9:16: clusters[0].health_check.timeout: 5: not a duration (expected: a whole number with a unit, such as 250ms, 5s, 1m, 1h; or 0)
+                    berth.yaml:10:28: clusters[0].health_check.unhealthy_threshold: 0 (expected: 1-1000)
+                    berth.yaml:11:26: clusters[0].health_check.healthy_threshold: 'many' is not a whole number (expected: 1-1000)
+                    berth.yaml:12:15: clusters[0].health_check.jitter: -1s: not a duration (expected: a whole number with a unit, such as 250ms, 5s, 1m, 1h; or 0)
+                    berth.yaml:13:30: clusters[0].health_check.new_endpoints_healthy: 'yes' (expected: true or false)"""),
+            row("tcp check payloads and an http-only field", """
+                    listeners:
+                      - {name: in, address: 127.0.0.1:15001, cluster: app}
+                    clusters:
+                      - name: app
+                        endpoints: [127.0.0.1:8080]
+                        health_check:
+                          send: PING
+                          send_hex: 50494e47
+                          expect_hex: 5g
+                          path: /healthz
+                    """,
+                    """
+                    berth.yaml:8:17: clusters[0].health_check.send_hex: set send or send_hex, not both
+                    berth.yaml:9:19: clusters[0].health_check.expect_hex: '5g' is not hex (expected: pairs of hex digits, such as 50494e470d0a)
+                    berth.yaml:10:13: clusters[0].health_check.path: applies to type: http only"""),
+            row("http check path, statuses and a tcp-only field", """
+                    listeners:
+                      - {name: in, address: 127.0.0.1:15001, cluster: app}
+                    clusters:
+                      - name: app
+                        endpoints: [127.0.0.1:8080]
+                        health_check:
+                          type: http
+                          path: healthz
+                          expected_statuses: [200, 700, 399-200, ok]
+                          expect: OK
+                    """,
+                    """
+                    berth.yaml:8:13: clusters[0].health_check.path: 'healthz' (expected: a path starting with /, without spaces, such as /healthz)
+                    berth.yaml:9:32: clusters[0].health_check.expected_statuses[1]: '700' (expected: an HTTP status 100-599, or a range such as 200-399)
+                    berth.yaml:9:37: clusters[0].health_check.expected_statuses[2]: '399-200' (expected: an HTTP status 100-599, or a range such as 200-399)
+                    berth.yaml:9:46: clusters[0].health_check.expected_statuses[3]: 'ok' (expected: an HTTP status 100-599, or a range such as 200-399)
+                    berth.yaml:10:15: clusters[0].health_check.expect: applies to type: tcp only (an http check sends GET path and looks at the status)"""),
+            row("an empty list of expected statuses", """
+                    listeners:
+                      - {name: in, address: 127.0.0.1:15001, cluster: app}
+                    clusters:
+                      - name: app
+                        endpoints: [127.0.0.1:8080]
+                        health_check: {type: http, expected_statuses: []}
+                    """,
+                    "berth.yaml:6:51: clusters[0].health_check.expected_statuses: an empty list (expected: at least one status or range, such as 200-399)"),
+            row("unknown health check field with a suggestion", """
+                    listeners:
+                      - {name: in, address: 127.0.0.1:15001, cluster: app}
+                    clusters:
+                      - name: app
+                        endpoints: [127.0.0.1:8080]
+                        health_check:
+                          intervall: 5s
+                    """,
+                    "berth.yaml:7:7: clusters[0].health_check.intervall: unknown field 'intervall', did you mean 'interval'? (expected one of: type, interval, timeout, unhealthy_threshold, healthy_threshold, jitter, new_endpoints_healthy, send, send_hex, expect, expect_hex, path, expected_statuses)"),
+            row("a string where the health check mapping belongs", """
+                    listeners:
+                      - {name: in, address: 127.0.0.1:15001, cluster: app}
+                    clusters:
+                      - name: app
+                        endpoints: [127.0.0.1:8080]
+                        health_check: tcp
+                    """,
+                    "berth.yaml:6:19: clusters[0].health_check: expected a mapping with type, interval, timeout, ..., got a string"),
+            row("outlier detection, breaker and panic values out of range", """
+                    listeners:
+                      - {name: in, address: 127.0.0.1:15001, cluster: app}
+                    clusters:
+                      - name: app
+                        endpoints: [127.0.0.1:8080]
+                        max_pending: 0
+                        panic_threshold: 101
+                        endpoint_removal_grace: soon
+                        outlier_detection:
+                          consecutive_failures: 0
+                          base_ejection_time: 0
+                          max_ejection_percent: 101
+                          consecutive_5xx: 5
+                    """,
+                    """
+                    berth.yaml:6:18: clusters[0].max_pending: 0 (expected: 1-1000000)
+                    berth.yaml:7:22: clusters[0].panic_threshold: 101 (expected: 0-100)
+                    berth.yaml:8:29: clusters[0].endpoint_removal_grace: soon: not a duration (expected: a whole number with a unit, such as 250ms, 5s, 1m, 1h; or 0)
+                    berth.yaml:10:29: clusters[0].outlier_detection.consecutive_failures: 0 (expected: 1-1000)
+                    berth.yaml:11:27: clusters[0].outlier_detection.base_ejection_time: 0 (expected: > 0)
+                    berth.yaml:12:29: clusters[0].outlier_detection.max_ejection_percent: 101 (expected: 1-100)
+                    berth.yaml:13:7: clusters[0].outlier_detection.consecutive_5xx: unknown field 'consecutive_5xx' (expected one of: consecutive_failures, base_ejection_time, max_ejection_time, max_ejection_percent)"""),
             row("document is a list", """
                     - name: in
                       address: 127.0.0.1:15001

@@ -16,7 +16,7 @@ public final class IpLiterals {
     /**
      * Parses {@code 127.0.0.1}, {@code ::1} or {@code [::1]}.
      *
-     * @throws InvalidValueException {@code "TEXT: not an IP address (REASON)"}
+     * @throws InvalidValueException {@code "TEXT: not an IP address (REASON)"}, berth-ip's words
      */
     public static InetAddress parse(String text) {
         String value = text == null ? "" : text;
@@ -26,7 +26,6 @@ public final class IpLiterals {
         try {
             return IpAddresses.forString(value).toInetAddress();
         } catch (InvalidAddressException e) {
-            // The problem already says "not an IP address (...)"; wrapping it again doubled that.
             throw new InvalidValueException(text + ": " + e.problem());
         }
     }
