@@ -1,10 +1,12 @@
 package dev.berth.proxy;
 
+import dev.berth.ip.Prefix;
 import dev.berth.proxy.config.AccessLogConfig;
 import dev.berth.proxy.config.AdminConfig;
 import dev.berth.proxy.config.ClusterConfig;
 import dev.berth.proxy.config.EndpointConfig;
 import dev.berth.proxy.config.ListenerConfig;
+import dev.berth.proxy.config.PolicyConfig;
 import dev.berth.proxy.config.ProxyConfig;
 import dev.berth.proxy.config.ShutdownConfig;
 import java.net.InetAddress;
@@ -47,6 +49,32 @@ final class TestConfigs {
     static ListenerConfig idle(ListenerConfig l, Duration idle) {
         return new ListenerConfig(l.name(), l.address(), l.cluster(), l.backlog(), idle, l.maxConnectionDuration(),
                 l.bufferBytes(), l.tcpNoDelay(), l.accessLog());
+    }
+
+    static ListenerConfig policy(ListenerConfig l, PolicyConfig policy) {
+        return new ListenerConfig(l.name(), l.address(), l.cluster(), l.backlog(), l.idleTimeout(), l.maxConnectionDuration(),
+                l.bufferBytes(), l.tcpNoDelay(), l.accessLog(), l.proxyProtocol(), l.trustedSources(), l.proxyProtocolTimeout(),
+                policy);
+    }
+
+    /** {@code default}, allow and deny lists as space-separated prefixes, shadow. */
+    static PolicyConfig policy(String defaultAction, String allow, String deny, boolean shadow) {
+        return new PolicyConfig(PolicyConfig.Action.valueOf(defaultAction.toUpperCase(java.util.Locale.ROOT)), prefixes(allow),
+                prefixes(deny), shadow);
+    }
+
+    static ListenerConfig acceptProxyProtocol(ListenerConfig l, String trusted, Duration timeout) {
+        return new ListenerConfig(l.name(), l.address(), l.cluster(), l.backlog(), l.idleTimeout(), l.maxConnectionDuration(),
+                l.bufferBytes(), l.tcpNoDelay(), l.accessLog(), ListenerConfig.ProxyProtocol.ACCEPT, prefixes(trusted), timeout,
+                l.policy());
+    }
+
+    static ClusterConfig sendProxyProtocol(ClusterConfig c, ClusterConfig.ProxyProtocol version) {
+        return c.withProxyProtocol(version);
+    }
+
+    private static List<Prefix> prefixes(String list) {
+        return list.isBlank() ? List.of() : java.util.Arrays.stream(list.trim().split("\\s+")).map(Prefix::parse).toList();
     }
 
     static ClusterConfig maxConnections(ClusterConfig c, int max) {

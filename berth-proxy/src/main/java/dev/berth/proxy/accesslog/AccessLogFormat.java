@@ -26,6 +26,7 @@ public final class AccessLogFormat {
             g.writeNumberField("duration_ms", c.durationNanos() / 1_000_000);
             g.writeStringField("listener", c.listener());
             g.writeStringField("downstream", SocketAddresses.format(c.downstreamPeer()));
+            writeNullable(g, "client", c.client() == null ? null : SocketAddresses.format(c.client()));
             g.writeStringField("local", SocketAddresses.format(c.downstreamLocal()));
             g.writeStringField("cluster", c.cluster());
             writeNullable(g, "upstream", c.upstreamEndpoint());

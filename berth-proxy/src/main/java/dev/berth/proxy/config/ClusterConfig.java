@@ -22,6 +22,7 @@ import java.util.List;
  *                        every endpoint, healthy or not (Envoy's panic mode). 0 turns it off; default 50
  * @param endpointRemovalGrace how long connections to an endpoint that left the cluster (DNS or
  *                        config change) may stay open; {@code 0} (default): until they close
+ * @param proxyProtocol   the PROXY protocol header written to an endpoint before any relayed byte; default none
  * @param healthCheck     active health checks, or {@code null} for none (every endpoint counts as healthy)
  * @param outlierDetection passive outlier ejection, or {@code null} for none
  */
@@ -37,6 +38,7 @@ public record ClusterConfig(
         int maxPending,
         int panicThreshold,
         Duration endpointRemovalGrace,
+        ProxyProtocol proxyProtocol,
         HealthCheckConfig healthCheck,
         OutlierDetectionConfig outlierDetection) {
 
@@ -44,29 +46,51 @@ public record ClusterConfig(
         endpoints = List.copyOf(endpoints);
     }
 
-    /** A cluster with the circuit-breaker, panic and removal defaults and no health checking. */
+    /**
+     * A cluster with the circuit-breaker, panic and removal defaults, no health checking and no
+     * PROXY protocol header.
+     */
     public ClusterConfig(String name, Discovery discovery, List<EndpointConfig> endpoints, LbPolicy lb, Duration connectTimeout,
                          int maxConnections, int connectAttempts, Duration dnsRefresh) {
         this(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
-                Defaults.MAX_PENDING, Defaults.PANIC_THRESHOLD, Defaults.ENDPOINT_REMOVAL_GRACE, null, null);
+                Defaults.MAX_PENDING, Defaults.PANIC_THRESHOLD, Defaults.ENDPOINT_REMOVAL_GRACE, ProxyProtocol.NONE, null, null);
     }
 
     /** The same cluster with these active health checks ({@code null}: none). */
     public ClusterConfig withHealthCheck(HealthCheckConfig check) {
         return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
-                maxPending, panicThreshold, endpointRemovalGrace, check, outlierDetection);
+                maxPending, panicThreshold, endpointRemovalGrace, proxyProtocol, check, outlierDetection);
     }
 
     /** The same cluster with this outlier detection ({@code null}: none). */
     public ClusterConfig withOutlierDetection(OutlierDetectionConfig detection) {
         return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
-                maxPending, panicThreshold, endpointRemovalGrace, healthCheck, detection);
+                maxPending, panicThreshold, endpointRemovalGrace, proxyProtocol, healthCheck, detection);
     }
 
     /** The same cluster with other circuit-breaker, panic and removal settings. */
     public ClusterConfig withLimits(int maxConnections, int maxPending, int panicThreshold, Duration endpointRemovalGrace) {
         return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
-                maxPending, panicThreshold, endpointRemovalGrace, healthCheck, outlierDetection);
+                maxPending, panicThreshold, endpointRemovalGrace, proxyProtocol, healthCheck, outlierDetection);
+    }
+
+    /** The same cluster writing this PROXY protocol header to its endpoints. */
+    public ClusterConfig withProxyProtocol(ProxyProtocol version) {
+        return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
+                maxPending, panicThreshold, endpointRemovalGrace, version, healthCheck, outlierDetection);
+    }
+
+    /**
+     * Whether a header telling the endpoint who the client is goes first on each upstream
+     * connection, so that the application behind the sidecar sees the real client address.
+     */
+    public enum ProxyProtocol {
+        /** No header: the endpoint sees the proxy's address as its peer. */
+        NONE,
+        /** A text header, {@code PROXY TCP4 src dst sport dport\r\n}. */
+        V1,
+        /** A binary header (no TLVs). */
+        V2
     }
 
     /** How a cluster finds its endpoints. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.berth.ip.Prefix;
 import dev.berth.server.config.Durations;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -78,6 +79,15 @@ public final class ConfigDump {
             case OFF -> "off";
             case FILE -> l.accessLog().path().toString();
         });
+        out.put("proxy_protocol", Validator.spelling(l.proxyProtocol()));
+        out.put("trusted_sources", prefixes(l.trustedSources()));
+        out.put("proxy_protocol_timeout", duration(l.proxyProtocolTimeout()));
+        Map<String, Object> policy = new LinkedHashMap<>();
+        policy.put("default", Validator.spelling(l.policy().defaultAction()));
+        policy.put("allow", prefixes(l.policy().allow()));
+        policy.put("deny", prefixes(l.policy().deny()));
+        policy.put("shadow", l.policy().shadow());
+        out.put("policy", policy);
         return out;
     }
 
@@ -100,6 +110,7 @@ public final class ConfigDump {
         out.put("max_pending", c.maxPending());
         out.put("panic_threshold", c.panicThreshold());
         out.put("endpoint_removal_grace", duration(c.endpointRemovalGrace()));
+        out.put("proxy_protocol", Validator.spelling(c.proxyProtocol()));
         if (c.healthCheck() != null) {
             out.put("health_check", healthCheck(c.healthCheck()));
         }
@@ -144,6 +155,10 @@ public final class ConfigDump {
         } else {
             out.put(field + "_hex", p.asHex());
         }
+    }
+
+    private static List<String> prefixes(List<Prefix> prefixes) {
+        return prefixes.stream().map(Prefix::toString).toList();
     }
 
     private static String duration(Duration d) {

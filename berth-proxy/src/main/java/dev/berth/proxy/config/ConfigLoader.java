@@ -139,7 +139,11 @@ public final class ConfigLoader {
                         Defaults.MAX_CONNECTION_DURATION,
                         Defaults.BUFFER_BYTES,
                         Defaults.TCP_NO_DELAY,
-                        AccessLogConfig.STDOUT)),
+                        AccessLogConfig.STDOUT,
+                        ListenerConfig.ProxyProtocol.NONE,
+                        List.of(),
+                        Defaults.PROXY_PROTOCOL_TIMEOUT,
+                        PolicyConfig.ALLOW_ALL)),
                 List.of(new ClusterConfig(
                         Defaults.SIDECAR_CLUSTER,
                         ClusterConfig.Discovery.STATIC,
@@ -152,6 +156,7 @@ public final class ConfigLoader {
                         Defaults.MAX_PENDING,
                         Defaults.PANIC_THRESHOLD,
                         Defaults.ENDPOINT_REMOVAL_GRACE,
+                        ClusterConfig.ProxyProtocol.NONE,
                         null,
                         null)),
                 new ShutdownConfig(Defaults.ACCEPT_GRACE, Defaults.DRAIN_TIMEOUT));

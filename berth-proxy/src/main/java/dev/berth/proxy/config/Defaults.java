@@ -15,6 +15,8 @@ final class Defaults {
     static final Duration MAX_CONNECTION_DURATION = Duration.ZERO;
     static final int BUFFER_BYTES = 64 * 1024;
     static final boolean TCP_NO_DELAY = true;
+    // nginx waits 30s for the header; a load balancer sends it with its first segment, so 5s is generous.
+    static final Duration PROXY_PROTOCOL_TIMEOUT = ListenerConfig.DEFAULT_PROXY_PROTOCOL_TIMEOUT;
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final int MAX_CONNECTIONS = 10_000;

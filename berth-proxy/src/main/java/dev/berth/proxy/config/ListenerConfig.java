@@ -1,7 +1,9 @@
 package dev.berth.proxy.config;
 
+import dev.berth.ip.Prefix;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One listener: a bound address whose connections go to one cluster.
@@ -15,6 +17,11 @@ import java.time.Duration;
  * @param bufferBytes           bytes buffered per direction before reading from the other side stops; default 64 KiB
  * @param tcpNoDelay            {@code TCP_NODELAY} on both sides; default true
  * @param accessLog             where its access log goes; default standard output
+ * @param proxyProtocol         whether every connection must start with a PROXY protocol header; default none
+ * @param trustedSources        the direct peers whose PROXY headers are believed (the only ones let in under
+ *                              {@code accept}); required and non-empty with {@code accept}, empty otherwise
+ * @param proxyProtocolTimeout  how long a client has to send the whole header; default 5s
+ * @param policy                source-CIDR policy; default {@link PolicyConfig#ALLOW_ALL}
  */
 public record ListenerConfig(
         String name,
@@ -25,4 +32,38 @@ public record ListenerConfig(
         Duration maxConnectionDuration,
         int bufferBytes,
         boolean tcpNoDelay,
-        AccessLogConfig accessLog) {}
+        AccessLogConfig accessLog,
+        ProxyProtocol proxyProtocol,
+        List<Prefix> trustedSources,
+        Duration proxyProtocolTimeout,
+        PolicyConfig policy) {
+
+    /** The PROXY protocol header's default arrival timeout. */
+    public static final Duration DEFAULT_PROXY_PROTOCOL_TIMEOUT = Duration.ofSeconds(5);
+
+    public ListenerConfig {
+        trustedSources = List.copyOf(trustedSources);
+    }
+
+    /** A listener without PROXY protocol or policy (every new field at its default). */
+    public ListenerConfig(String name, InetSocketAddress address, String cluster, int backlog, Duration idleTimeout,
+                          Duration maxConnectionDuration, int bufferBytes, boolean tcpNoDelay, AccessLogConfig accessLog) {
+        this(name, address, cluster, backlog, idleTimeout, maxConnectionDuration, bufferBytes, tcpNoDelay, accessLog,
+                ProxyProtocol.NONE, List.of(), DEFAULT_PROXY_PROTOCOL_TIMEOUT, PolicyConfig.ALLOW_ALL);
+    }
+
+    /**
+     * What a listener expects at the start of each connection. There is no "maybe": a header
+     * is never auto-detected (PROXY protocol spec §5), the listener says whether one comes.
+     */
+    public enum ProxyProtocol {
+        /** Connections carry no header; the first byte is the client's. */
+        NONE,
+        /**
+         * Every connection starts with a v1 (text) or v2 (binary) header, told apart by their
+         * signatures as HAProxy's {@code accept-proxy} does; it is required, and believed only
+         * from {@code trusted_sources}.
+         */
+        ACCEPT
+    }
+}

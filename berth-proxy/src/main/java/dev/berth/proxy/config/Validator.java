@@ -1,5 +1,7 @@
 package dev.berth.proxy.config;
 
+import dev.berth.ip.InvalidAddressException;
+import dev.berth.ip.Prefix;
 import dev.berth.server.config.Durations;
 import dev.berth.server.config.InvalidValueException;
 import java.net.Inet4Address;
@@ -118,6 +120,8 @@ final class Validator {
                 problems.add(FieldPath.field(p, "cluster"), "no cluster named '" + l.cluster() + "' (clusters: "
                         + (clusterNames.isEmpty() ? "none with a name" : String.join(", ", clusterNames)) + ")");
             }
+            ListenerConfig.ProxyProtocol proxyProtocol = choice(FieldPath.field(p, "proxy_protocol"), l.proxyProtocol(),
+                    ListenerConfig.ProxyProtocol.NONE, ListenerConfig.ProxyProtocol.values());
             out.add(new ListenerConfig(
                     name,
                     address,
@@ -128,7 +132,12 @@ final class Validator {
                             Defaults.MAX_CONNECTION_DURATION, Duration.ZERO),
                     bufferBytes(FieldPath.field(p, "buffer_bytes"), l.bufferBytes()),
                     bool(FieldPath.field(p, "tcp_no_delay"), l.tcpNoDelay(), Defaults.TCP_NO_DELAY),
-                    accessLog(FieldPath.field(p, "access_log"), l.accessLog())));
+                    accessLog(FieldPath.field(p, "access_log"), l.accessLog()),
+                    proxyProtocol,
+                    trustedSources(p, l.trustedSources(), proxyProtocol),
+                    duration(FieldPath.field(p, "proxy_protocol_timeout"), l.proxyProtocolTimeout(),
+                            Defaults.PROXY_PROTOCOL_TIMEOUT, Duration.ofMillis(1)),
+                    policy(FieldPath.field(p, "policy"), l.policy())));
         }
         return out;
     }
@@ -195,6 +204,74 @@ final class Validator {
         }
     }
 
+    /**
+     * Who may send a PROXY header: required with {@code accept} (a header believed from anyone
+     * lets anyone choose the client address the policy judges), and refused without it, where
+     * it would do nothing.
+     */
+    private List<Prefix> trustedSources(String listener, List<String> raw, ListenerConfig.ProxyProtocol mode) {
+        String path = FieldPath.field(listener, "trusted_sources");
+        boolean accept = mode == ListenerConfig.ProxyProtocol.ACCEPT;
+        if (raw == null || raw.isEmpty()) {
+            if (accept) {
+                if (raw == null && !index.has(path)) {
+                    problems.addAlso(FieldPath.field(listener, "proxy_protocol"), Problems.At.VALUE,
+                            "accept needs trusted_sources: the prefixes of the load balancers whose headers are believed"
+                                    + " (such as [10.0.0.0/8])");
+                } else {
+                    problems.add(path, "empty (expected: at least one prefix when proxy_protocol is accept)");
+                }
+            }
+            return List.of();
+        }
+        if (!accept) {
+            problems.add(path, "only used with proxy_protocol: accept (set it, or remove trusted_sources)");
+        }
+        return prefixes(path, raw);
+    }
+
+    private PolicyConfig policy(String path, Raw.Policy raw) {
+        if (raw == null) {
+            return PolicyConfig.ALLOW_ALL;
+        }
+        checkFields(path, Raw.Policy.class);
+        PolicyConfig.Action action = choice(FieldPath.field(path, "default"), raw.defaultAction(),
+                PolicyConfig.Action.ALLOW, PolicyConfig.Action.values());
+        List<Prefix> allow = raw.allow() == null ? List.of() : prefixes(FieldPath.field(path, "allow"), raw.allow());
+        List<Prefix> deny = raw.deny() == null ? List.of() : prefixes(FieldPath.field(path, "deny"), raw.deny());
+        boolean shadow = bool(FieldPath.field(path, "shadow"), raw.shadow(), false);
+        return new PolicyConfig(action, allow, deny, shadow);
+    }
+
+    /** CIDR prefixes, each checked; the same prefix twice in one list (in any spelling) is an error. */
+    private List<Prefix> prefixes(String path, List<String> raw) {
+        List<Prefix> out = new ArrayList<>();
+        Map<Prefix, Integer> seen = new HashMap<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String at = FieldPath.index(path, i);
+            String text = raw.get(i);
+            if (text == null) {
+                problems.add(at, "expected a prefix such as 10.0.0.0/8 or 2001:db8::/32, got nothing");
+                continue;
+            }
+            Prefix prefix;
+            try {
+                prefix = Prefix.parse(text);
+            } catch (InvalidAddressException e) {
+                problems.add(at, e.getMessage());
+                continue;
+            }
+            Integer first = seen.putIfAbsent(prefix.unmapped(), i);
+            if (first != null) {
+                String name = path.substring(path.lastIndexOf('.') + 1);
+                problems.add(at, text + " is listed twice (first as " + name + "[" + first + "])");
+                continue;
+            }
+            out.add(prefix);
+        }
+        return out;
+    }
+
     private int bufferBytes(String path, String text) {
         if (text == null) {
             return Defaults.BUFFER_BYTES;
@@ -250,10 +327,12 @@ final class Validator {
             int panicThreshold = integer(FieldPath.field(p, "panic_threshold"), c.panicThreshold(), Defaults.PANIC_THRESHOLD, 0, 100);
             Duration removalGrace = duration(FieldPath.field(p, "endpoint_removal_grace"), c.endpointRemovalGrace(),
                     Defaults.ENDPOINT_REMOVAL_GRACE, Duration.ZERO);
+            ClusterConfig.ProxyProtocol proxyProtocol = choice(FieldPath.field(p, "proxy_protocol"), c.proxyProtocol(),
+                    ClusterConfig.ProxyProtocol.NONE, ClusterConfig.ProxyProtocol.values());
             HealthCheckConfig healthCheck = healthCheck(FieldPath.field(p, "health_check"), c.healthCheck());
             OutlierDetectionConfig outlier = outlierDetection(FieldPath.field(p, "outlier_detection"), c.outlierDetection());
             out.add(new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
-                    maxPending, panicThreshold, removalGrace, healthCheck, outlier));
+                    maxPending, panicThreshold, removalGrace, proxyProtocol, healthCheck, outlier));
         }
         return out;
     }

@@ -2,8 +2,12 @@ package dev.berth.proxy.listener;
 
 import dev.berth.proxy.cluster.Cluster;
 import dev.berth.proxy.config.ListenerConfig;
+import dev.berth.proxy.config.PolicyConfig;
 import dev.berth.proxy.observe.ConnectionInfo;
 import dev.berth.proxy.observe.ProxyObserver;
+import dev.berth.proxy.policy.SourcePolicy;
+import dev.berth.proxy.policy.TrustedSources;
+import dev.berth.proxy.proxyprotocol.ProxyProtocolReceiver;
 import dev.berth.proxy.relay.ProxyConnection;
 import dev.berth.proxy.upstream.UpstreamConnector;
 import dev.berth.server.conn.ConnectionStats;
@@ -11,6 +15,7 @@ import dev.berth.server.listen.AcceptErrorHandler;
 import dev.berth.server.listen.BindFailedException;
 import dev.berth.server.listen.Listeners;
 import dev.berth.server.listen.SocketAddresses;
+import dev.berth.server.logging.LogRateLimiter;
 import dev.berth.server.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -22,7 +27,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +53,9 @@ public final class ProxyListener implements ProxyConnection.Context {
     private final ProxyObserver observer;
     private final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
     private final ConnectionStats acceptStats = new ConnectionStats();
+    private final ProxyProtocolReceiver proxyProtocol;
+    private final SourcePolicy policy;
+    private final LogRateLimiter policyLogLimiter = new LogRateLimiter(Duration.ofSeconds(1));
     private Channel channel;
 
     public ProxyListener(ListenerConfig config, Cluster cluster, UpstreamConnector connector, ProxyObserver observer) {
@@ -53,6 +63,12 @@ public final class ProxyListener implements ProxyConnection.Context {
         this.cluster = cluster;
         this.connector = connector;
         this.observer = observer;
+        this.proxyProtocol = config.proxyProtocol() == ListenerConfig.ProxyProtocol.ACCEPT
+                ? new ProxyProtocolReceiver(config.name(), TrustedSources.of(config.trustedSources()),
+                        config.proxyProtocolTimeout(), new LogRateLimiter(Duration.ofSeconds(1)))
+                : null;
+        // A policy that can refuse nobody costs no handler at all.
+        this.policy = config.policy().allowsEveryone() ? null : SourcePolicy.of(config.policy());
     }
 
     /** Binds the configured address exactly. */
@@ -86,7 +102,18 @@ public final class ProxyListener implements ProxyConnection.Context {
                 .addKeyValue("cluster", cluster.name())
                 .addKeyValue("reachable_from", wildcard ? "every interface of this host"
                         : bound.getAddress().isLoopbackAddress() ? "this host only" : "this address only")
+                .addKeyValue("proxy_protocol", proxyProtocol == null ? "none" : "accept from " + config.trustedSources())
+                .addKeyValue("policy", describePolicy())
                 .log();
+    }
+
+    private String describePolicy() {
+        PolicyConfig p = config.policy();
+        if (policy == null) {
+            return "allow all";
+        }
+        return "default " + p.defaultAction().name().toLowerCase(Locale.ROOT) + ", allow " + p.allow() + ", deny " + p.deny()
+                + (p.shadow() ? ", shadow (denials logged, not enforced)" : "");
     }
 
     public ListenerConfig config() {
@@ -134,6 +161,14 @@ public final class ProxyListener implements ProxyConnection.Context {
             connections.add(conn);
             if (!config.idleTimeout().isZero()) {
                 ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+            }
+            // Who the client is (PROXY header), then whether it may connect (policy), then the
+            // relay, which opens the upstream connection only once both have let it through.
+            if (proxyProtocol != null) {
+                proxyProtocol.install(ch.pipeline(), info);
+            }
+            if (policy != null) {
+                ch.pipeline().addLast("policy", new PolicyHandler(config.name(), policy, observer, policyLogLimiter, info));
             }
             conn.install(ch.pipeline());
         }

@@ -40,7 +40,8 @@ public final class ProxyMetrics implements ProxyObserver, AutoCloseable {
     private final Map<String, ClusterMeters> clusters = new HashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    private record ListenerMeters(Counter cxTotal, AtomicLong cxActive, Counter rxBytes, Counter txBytes) {}
+    private record ListenerMeters(Counter cxTotal, AtomicLong cxActive, Counter rxBytes, Counter txBytes, Counter denied,
+                                  Counter shadowDenied, Counter proxyProtocolError) {}
 
     private record ClusterMeters(Counter cxTotal, Counter connectFail, Counter connectTimeout, Counter overflow,
                                  Counter noHealthy) {}
@@ -55,6 +56,16 @@ public final class ProxyMetrics implements ProxyObserver, AutoCloseable {
                     Counter.builder("downstream.cx.rx.bytes").description("Bytes received from clients").baseUnit("bytes")
                             .tag("listener", name).register(registry),
                     Counter.builder("downstream.cx.tx.bytes").description("Bytes sent to clients").baseUnit("bytes")
+                            .tag("listener", name).register(registry),
+                    Counter.builder("downstream.cx.denied")
+                            .description("Client connections refused by the listener's policy (PD), before any upstream connection")
+                            .tag("listener", name).register(registry),
+                    Counter.builder("downstream.cx.shadow.denied")
+                            .description("Client connections the policy would deny, let through because the policy is in shadow mode")
+                            .tag("listener", name).register(registry),
+                    Counter.builder("downstream.cx.proxy.protocol.error")
+                            .description("Client connections closed for their PROXY protocol header (PP): malformed, too long, "
+                                    + "too slow, or from a peer outside trusted_sources")
                             .tag("listener", name).register(registry)));
             Gauge.builder("downstream.cx.active", active, AtomicLong::get)
                     .description("Client connections open on the listener").tag("listener", name).register(registry);
@@ -154,6 +165,11 @@ public final class ProxyMetrics implements ProxyObserver, AutoCloseable {
     }
 
     @Override
+    public void shadowDenied(ConnectionInfo info) {
+        listeners.get(info.listener()).shadowDenied().increment();
+    }
+
+    @Override
     public void upstreamConnected(ConnectionInfo info) {
         clusters.get(info.cluster()).cxTotal().increment();
     }
@@ -177,7 +193,13 @@ public final class ProxyMetrics implements ProxyObserver, AutoCloseable {
 
     @Override
     public void closed(ConnectionInfo info) {
-        listeners.get(info.listener()).cxActive().decrementAndGet();
+        ListenerMeters lm = listeners.get(info.listener());
+        lm.cxActive().decrementAndGet();
+        if (info.reason() == ReasonCode.PD) {
+            lm.denied().increment();
+        } else if (info.reason() == ReasonCode.PP) {
+            lm.proxyProtocolError().increment();
+        }
         ClusterMeters m = clusters.get(info.cluster());
         if (info.reason() == ReasonCode.UO) {
             m.overflow().increment();

@@ -36,6 +36,8 @@ public final class ConnectionInfo {
     final long startNanos;
     final InetSocketAddress downstreamPeer;
     final InetSocketAddress downstreamLocal;
+    InetSocketAddress client;
+    InetSocketAddress clientDestination;
     String upstreamEndpoint;
     InetSocketAddress upstreamLocal;
     int connectAttempts;
@@ -58,6 +60,15 @@ public final class ConnectionInfo {
     }
 
     // ---- written by the data path ----------------------------------------------------------
+
+    /**
+     * A PROXY protocol header (from a trusted peer) says the connection is really from
+     * {@code source} to {@code destination}.
+     */
+    public void proxied(InetSocketAddress source, InetSocketAddress destination) {
+        this.client = source;
+        this.clientDestination = destination;
+    }
 
     public void upstream(String endpoint, InetSocketAddress local) {
         this.upstreamEndpoint = endpoint;
@@ -129,6 +140,25 @@ public final class ConnectionInfo {
 
     public InetSocketAddress downstreamLocal() {
         return downstreamLocal;
+    }
+
+    /** The client address a PROXY protocol header carried, or {@code null} without one. */
+    public InetSocketAddress client() {
+        return client;
+    }
+
+    /**
+     * Who the connection is from, as the proxy believes it: the PROXY header's source when
+     * there was one, else the direct peer. What the policy judges, the balancer hashes and the
+     * header sent to endpoints names (Envoy's {@code remote_ip}, vs {@code direct_remote_ip}).
+     */
+    public InetSocketAddress sourceAddress() {
+        return client != null ? client : downstreamPeer;
+    }
+
+    /** Where the client connected to: the PROXY header's destination when there was one, else the listener's address. */
+    public InetSocketAddress destinationAddress() {
+        return clientDestination != null ? clientDestination : downstreamLocal;
     }
 
     /** {@code ip:port} of the endpoint used (or last tried), or {@code null}. */

@@ -13,6 +13,12 @@ public interface ProxyObserver {
     /** A client connection was accepted on a listener. */
     default void accepted(ConnectionInfo info) {}
 
+    /**
+     * The policy would have denied this client but {@code shadow: true} let it through
+     * (enforced denials end the connection with reason {@code PD} and are seen in {@link #closed}).
+     */
+    default void shadowDenied(ConnectionInfo info) {}
+
     /** A connection to an endpoint was established. */
     default void upstreamConnected(ConnectionInfo info) {}
 
@@ -35,6 +41,13 @@ public interface ProxyObserver {
             public void accepted(ConnectionInfo info) {
                 for (ProxyObserver o : all) {
                     o.accepted(info);
+                }
+            }
+
+            @Override
+            public void shadowDenied(ConnectionInfo info) {
+                for (ProxyObserver o : all) {
+                    o.shadowDenied(info);
                 }
             }
 

@@ -23,6 +23,13 @@ public enum ReasonCode {
     MD("max connection duration"),
     /** Drained: still open when the drain timeout ended, or closed early by the drain. */
     DR("drained"),
+    /** Policy denied: the listener's source-CIDR policy refused the client; no upstream connection was opened. */
+    PD("policy denied"),
+    /**
+     * PROXY protocol error: the header was malformed, too long, did not arrive within
+     * proxy_protocol_timeout, or came from a peer outside trusted_sources.
+     */
+    PP("PROXY protocol error"),
     /** An error inside the proxy (for example out of file descriptors while connecting). */
     PE("proxy error");
 

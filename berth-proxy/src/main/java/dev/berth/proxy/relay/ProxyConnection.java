@@ -7,6 +7,7 @@ import dev.berth.proxy.observe.ConnectionInfo.Side;
 import dev.berth.proxy.observe.ConnectionInfo.Termination;
 import dev.berth.proxy.observe.ProxyObserver;
 import dev.berth.proxy.observe.ReasonCode;
+import dev.berth.proxy.proxyprotocol.ProxyHeaderEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -87,9 +88,15 @@ public final class ProxyConnection {
         this.downHandler = new RelayHandler(this, Side.DOWNSTREAM);
     }
 
-    /** Adds the client side's relay handler to {@code pipeline} (after any idle handler). */
+    /**
+     * Adds the client side's relay handler to {@code pipeline} (after the idle, PROXY protocol
+     * and policy handlers, which hold back {@code channelActive} until they let the client in).
+     * The connection counts as accepted from here on, let in or not: every one ends in
+     * {@link ProxyObserver#closed} exactly once.
+     */
     public void install(ChannelPipeline pipeline) {
         pipeline.addLast("relay", downHandler);
+        observer.accepted(info);
     }
 
     public ConnectionInfo info() {
@@ -160,10 +167,17 @@ public final class ProxyConnection {
         endpoint.connected(endpointRemoved);
         info.upstream(endpoint.label(), (InetSocketAddress) channel.localAddress());
         observer.upstreamConnected(info);
+        byte[] header = proxyHeader();
+        if (header != null) {
+            // First on the wire, before any relayed byte; not counted as the client's.
+            channel.write(Unpooled.wrappedBuffer(header), channel.voidPromise());
+        }
         if (early != null) {
             counted(Side.DOWNSTREAM, early.readableBytes());
             channel.writeAndFlush(early, channel.voidPromise());
             early = null;
+        } else if (header != null) {
+            channel.flush();
         }
         if (earlyFin) {
             inputShutdown(Side.DOWNSTREAM);
@@ -173,7 +187,19 @@ public final class ProxyConnection {
         upHandler.startReading();
     }
 
-    /** Client bytes that arrived before the endpoint was connected. */
+    /** The PROXY protocol header the cluster sends its endpoints, naming the client as the proxy believes it; or {@code null}. */
+    private byte[] proxyHeader() {
+        return switch (cluster.config().proxyProtocol()) {
+            case NONE -> null;
+            case V1 -> ProxyHeaderEncoder.v1(info.sourceAddress(), info.destinationAddress());
+            case V2 -> ProxyHeaderEncoder.v2(info.sourceAddress(), info.destinationAddress());
+        };
+    }
+
+    /**
+     * Client bytes that arrived before the endpoint was connected: what followed a PROXY
+     * protocol header in the same read, or what epoll read from a closing socket.
+     */
     void holdEarly(ByteBuf buf) {
         if (early == null) {
             early = buf;
@@ -204,7 +230,6 @@ public final class ProxyConnection {
     // ---- called by the relay handlers ------------------------------------------------------
 
     void start() {
-        observer.accepted(info);
         if (maxDurationNanos > 0) {
             downstream.eventLoop().schedule(() -> terminate(ReasonCode.MD, "max connection duration reached"),
                     maxDurationNanos, TimeUnit.NANOSECONDS);

@@ -49,8 +49,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Channel peer = conn.peerOf(side);
         if (peer == null && side == Side.DOWNSTREAM && msg instanceof ByteBuf early) {
-            // Epoll reads a closing socket (RDHUP) even with AUTO_READ off, so bytes can arrive
-            // before the endpoint is connected: hold them, they go first once it is.
+            // Bytes can arrive before the endpoint is connected: those that followed a PROXY
+            // header in the same read, and what epoll reads from a closing socket (RDHUP) even
+            // with AUTO_READ off. Hold them; they go first once it is.
             conn.holdEarly(early);
             return;
         }

@@ -110,7 +110,7 @@ public final class UpstreamConnector {
 
     private void attempt(ProxyConnection conn, int n, Set<Endpoint> tried, PendingSlot pending) {
         Cluster cluster = conn.cluster();
-        InetSocketAddress client = conn.info().downstreamPeer();
+        InetSocketAddress client = conn.info().sourceAddress(); // under PROXY protocol, the header's client
         UpstreamEndpoint endpoint = cluster.pick(new PickContext(client.getAddress(), tried));
         if (endpoint == null) {
             pending.release();

@@ -23,7 +23,16 @@ class ConfigDumpTest {
                       "max_connection_duration": "0",
                       "buffer_bytes": 65536,
                       "tcp_no_delay": true,
-                      "access_log": "stdout"
+                      "access_log": "stdout",
+                      "proxy_protocol": "none",
+                      "trusted_sources": [ ],
+                      "proxy_protocol_timeout": "5s",
+                      "policy": {
+                        "default": "allow",
+                        "allow": [ ],
+                        "deny": [ ],
+                        "shadow": false
+                      }
                     }
                   ],
                   "clusters": [
@@ -43,7 +52,8 @@ class ConfigDumpTest {
                       "dns_refresh": "5s",
                       "max_pending": 1024,
                       "panic_threshold": 50,
-                      "endpoint_removal_grace": "0"
+                      "endpoint_removal_grace": "0",
+                      "proxy_protocol": "none"
                     }
                   ],
                   "shutdown": {

@@ -73,7 +73,7 @@ class ConfigErrorsTest {
                     clusters:
                       - {name: app, endpoints: [127.0.0.1:8080]}
                     """,
-                    "berth.yaml:5:5: listeners[0].idle_timout: unknown field 'idle_timout', did you mean 'idle_timeout'? (expected one of: name, address, cluster, backlog, idle_timeout, max_connection_duration, buffer_bytes, tcp_no_delay, access_log)"),
+                    "berth.yaml:5:5: listeners[0].idle_timout: unknown field 'idle_timout', did you mean 'idle_timeout'? (expected one of: name, address, cluster, backlog, idle_timeout, max_connection_duration, buffer_bytes, tcp_no_delay, access_log, proxy_protocol, trusted_sources, proxy_protocol_timeout, policy)"),
             row("unknown field without a suggestion", """
                     listeners:
                       - name: in
@@ -84,7 +84,7 @@ class ConfigErrorsTest {
                         endpoints: [127.0.0.1:8080]
                         retries: 3
                     """,
-                    "berth.yaml:8:5: clusters[0].retries: unknown field 'retries' (expected one of: name, discovery, endpoints, lb, connect_timeout, max_connections, connect_attempts, dns_refresh, max_pending, panic_threshold, endpoint_removal_grace, health_check, outlier_detection)"),
+                    "berth.yaml:8:5: clusters[0].retries: unknown field 'retries' (expected one of: name, discovery, endpoints, lb, connect_timeout, max_connections, connect_attempts, dns_refresh, max_pending, panic_threshold, endpoint_removal_grace, proxy_protocol, health_check, outlier_detection)"),
             row("unknown top-level field", """
                     listener:
                       - name: in
@@ -209,27 +209,99 @@ class ConfigErrorsTest {
                       - {name: app, endpoints: [127.0.0.1:8080]}
                     """,
                     "berth.yaml:4:25: listeners[0].address: 0.0.0.0:15000 overlaps 127.0.0.1:15000 of the admin server (a wildcard address takes the port on every interface)"),
-            row("policy is not supported yet", """
+            row("policy prefixes that are not prefixes", """
                     listeners:
                       - name: in
                         address: 127.0.0.1:15001
                         cluster: app
                         policy:
                           default: deny
-                          allow: [10.0.0.0/8]
+                          allow: [10.0.0.1/8, 10.0.0.0/33, 10.0.0.0/x, example.com, ~, "fe80::/10"]
+                          deny: [192.0.2.0/24, 192.0.2.0/24, "::ffff:10.0.0.0/104", 10.0.0.0/8]
                     clusters:
                       - {name: app, endpoints: [127.0.0.1:8080]}
                     """,
-                    "berth.yaml:5:5: listeners[0].policy: not supported yet (planned: source-CIDR policy)"),
-            row("cluster fields of the next version", """
+                    """
+                    berth.yaml:7:15: listeners[0].policy.allow[0]: 10.0.0.1/8: host bits are set (expected: the network address, 10.0.0.0/8)
+                    berth.yaml:7:27: listeners[0].policy.allow[1]: 10.0.0.0/33: prefix length 33 is out of range (expected: 0-32 for IPv4)
+                    berth.yaml:7:40: listeners[0].policy.allow[2]: 10.0.0.0/x: prefix length x is not a number (expected: 0-32 for IPv4)
+                    berth.yaml:7:52: listeners[0].policy.allow[3]: example.com: not a prefix (expected: an IPv4 or IPv6 literal such as 127.0.0.1 or ::1; names are not resolved)
+                    berth.yaml:7:65: listeners[0].policy.allow[4]: expected a prefix such as 10.0.0.0/8 or 2001:db8::/32, got nothing
+                    berth.yaml:8:28: listeners[0].policy.deny[1]: 192.0.2.0/24 is listed twice (first as deny[0])
+                    berth.yaml:8:65: listeners[0].policy.deny[3]: 10.0.0.0/8 is listed twice (first as deny[2])"""),
+            row("policy fields and values", """
                     listeners:
-                      - {name: in, address: 127.0.0.1:15001, cluster: app}
+                      - name: in
+                        address: 127.0.0.1:15001
+                        cluster: app
+                        policy:
+                          defualt: deny
+                          default: reject
+                          allow: 10.0.0.0/8
+                          shadow: yes
+                    clusters:
+                      - {name: app, endpoints: [127.0.0.1:8080]}
+                    """,
+                    """
+                    berth.yaml:6:7: listeners[0].policy.defualt: unknown field 'defualt', did you mean 'default'? (expected one of: default, allow, deny, shadow)
+                    berth.yaml:7:16: listeners[0].policy.default: 'reject' is not one of allow, deny
+                    berth.yaml:8:14: listeners[0].policy.allow: expected a list, got a string
+                    berth.yaml:9:15: listeners[0].policy.shadow: 'yes' (expected: true or false)"""),
+            row("policy written as a list", """
+                    listeners:
+                      - name: in
+                        address: 127.0.0.1:15001
+                        cluster: app
+                        policy: [10.0.0.0/8]
+                    clusters:
+                      - {name: app, endpoints: [127.0.0.1:8080]}
+                    """,
+                    "berth.yaml:5:13: listeners[0].policy: expected a mapping with default, allow, deny, ..., got a list"),
+            row("proxy_protocol accept without trusted_sources", """
+                    listeners:
+                      - name: in
+                        address: 127.0.0.1:15001
+                        cluster: app
+                        proxy_protocol: accept
+                      - name: in2
+                        address: 127.0.0.1:15002
+                        cluster: app
+                        proxy_protocol: accept
+                        trusted_sources: []
+                    clusters:
+                      - {name: app, endpoints: [127.0.0.1:8080]}
+                    """,
+                    """
+                    berth.yaml:5:21: listeners[0].proxy_protocol: accept needs trusted_sources: the prefixes of the load balancers whose headers are believed (such as [10.0.0.0/8])
+                    berth.yaml:10:22: listeners[1].trusted_sources: empty (expected: at least one prefix when proxy_protocol is accept)"""),
+            row("trusted_sources without proxy_protocol accept", """
+                    listeners:
+                      - name: in
+                        address: 127.0.0.1:15001
+                        cluster: app
+                        trusted_sources: [10.0.0.0/8, 10.0.0.0/8]
+                    clusters:
+                      - {name: app, endpoints: [127.0.0.1:8080]}
+                    """,
+                    """
+                    berth.yaml:5:22: listeners[0].trusted_sources: only used with proxy_protocol: accept (set it, or remove trusted_sources)
+                    berth.yaml:5:35: listeners[0].trusted_sources[1]: 10.0.0.0/8 is listed twice (first as trusted_sources[0])"""),
+            row("proxy_protocol values belong to their side", """
+                    listeners:
+                      - name: in
+                        address: 127.0.0.1:15001
+                        cluster: app
+                        proxy_protocol: v2
+                        proxy_protocol_timeout: 0
                     clusters:
                       - name: app
                         endpoints: [127.0.0.1:8080]
-                        proxy_protocol: v2
+                        proxy_protocol: accept
                     """,
-                    "berth.yaml:6:5: clusters[0].proxy_protocol: not supported yet (planned: PROXY protocol v1/v2 to endpoints)"),
+                    """
+                    berth.yaml:5:21: listeners[0].proxy_protocol: 'v2' is not one of none, accept
+                    berth.yaml:6:29: listeners[0].proxy_protocol_timeout: 0 (expected: > 0)
+                    berth.yaml:10:21: clusters[0].proxy_protocol: 'accept' is not one of none, v1, v2"""),
             row("YAML syntax error: indentation", """
                     listeners:
                       - name: in
@@ -583,7 +655,7 @@ class ConfigErrorsTest {
                     clusters:
                       - {name: app, endpoints: [127.0.0.1:8080]}
                     """,
-                    "berth.yaml:5:5: listeners[0].tcpNoDelay: unknown field 'tcpNoDelay', did you mean 'tcp_no_delay'? (expected one of: name, address, cluster, backlog, idle_timeout, max_connection_duration, buffer_bytes, tcp_no_delay, access_log)"),
+                    "berth.yaml:5:5: listeners[0].tcpNoDelay: unknown field 'tcpNoDelay', did you mean 'tcp_no_delay'? (expected one of: name, address, cluster, backlog, idle_timeout, max_connection_duration, buffer_bytes, tcp_no_delay, access_log, proxy_protocol, trusted_sources, proxy_protocol_timeout, policy)"),
             row("a list as a mapping key", """
                     ? [a, b]
                     : c

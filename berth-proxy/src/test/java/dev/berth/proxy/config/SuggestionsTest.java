@@ -22,7 +22,10 @@ class SuggestionsTest {
         "nmae, name",
         "port, -",
         "x, -",
-        "policy, -",
+        "retries, -",
+        "polcy, policy",
+        "proxy_protcol, proxy_protocol",
+        "trusted_source, trusted_sources",
     })
     void suggestsTheClosestField(String typo, String expected) {
         assertThat(Suggestions.closest(typo, FIELDS)).isEqualTo(expected);
