@@ -22,6 +22,7 @@ public final class ProxyHeaderEncoder {
     static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
 
     private static final byte V2_PROXY = 0x21; // version 2, command PROXY
+    private static final byte V2_LOCAL = 0x20; // version 2, command LOCAL
     private static final byte TCP4 = 0x11;
     private static final byte TCP6 = 0x21;
 
@@ -44,6 +45,20 @@ public final class ProxyHeaderEncoder {
         ByteBuffer b = ByteBuffer.allocate(16 + addressBlock);
         b.put(V2_SIGNATURE).put(V2_PROXY).put(v4 ? TCP4 : TCP6).putShort((short) addressBlock);
         b.put(ips[0]).put(ips[1]).putShort((short) source.getPort()).putShort((short) destination.getPort());
+        return b.array();
+    }
+
+    /**
+     * The header a connection of the proxy's own (a health check) sends: {@code PROXY UNKNOWN\r\n}
+     * for v1, command LOCAL with family UNSPEC and no addresses for v2. The receiver then uses
+     * the connection's real addresses (the spec's rule for health checks).
+     */
+    public static byte[] local(int version) {
+        if (version == 1) {
+            return "PROXY UNKNOWN\r\n".getBytes(StandardCharsets.US_ASCII);
+        }
+        ByteBuffer b = ByteBuffer.allocate(16);
+        b.put(V2_SIGNATURE).put(V2_LOCAL).put((byte) 0x00).putShort((short) 0);
         return b.array();
     }
 

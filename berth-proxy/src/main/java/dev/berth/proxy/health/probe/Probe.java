@@ -7,7 +7,9 @@ import dev.berth.dial.Family;
 import dev.berth.dial.NettyDialer;
 import dev.berth.dial.Resolver;
 import dev.berth.proxy.cluster.UpstreamEndpoint;
+import dev.berth.proxy.config.ClusterConfig;
 import dev.berth.proxy.config.HealthCheckConfig;
+import dev.berth.proxy.proxyprotocol.ProxyHeaderEncoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -44,9 +46,25 @@ public final class Probe {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final long timeoutNanos;
+    private final byte[] localHeader;
 
     public Probe(HealthCheckConfig config, EventLoop loop, Class<? extends Channel> channelType) {
+        this(config, ClusterConfig.ProxyProtocol.NONE, loop, channelType);
+    }
+
+    /**
+     * @param proxyProtocol what the cluster's connections start with; a check then opens with the
+     *     LOCAL header of that version, as HAProxy's checks do, so an endpoint that requires
+     *     PROXY protocol accepts it
+     */
+    public Probe(HealthCheckConfig config, ClusterConfig.ProxyProtocol proxyProtocol, EventLoop loop,
+                 Class<? extends Channel> channelType) {
         this.config = config;
+        this.localHeader = switch (proxyProtocol) {
+            case NONE -> null;
+            case V1 -> ProxyHeaderEncoder.local(1);
+            case V2 -> ProxyHeaderEncoder.local(2);
+        };
         this.loop = loop;
         this.timeoutNanos = config.timeout().toNanos();
         this.bootstrap = new Bootstrap()
@@ -95,6 +113,22 @@ public final class Probe {
         }
     }
 
+    /** Sends the PROXY protocol LOCAL header first thing, before the check's own bytes. */
+    private static final class LocalHeader extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private final byte[] header;
+
+        LocalHeader(byte[] header) {
+            this.header = header;
+        }
+
+        @Override
+        public void channelActive(io.netty.channel.ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(header));
+            ctx.pipeline().remove(this);
+            ctx.fireChannelActive();
+        }
+    }
+
     /** One check in progress; everything runs on the loop. */
     private final class Run implements Verdict {
         private final UpstreamEndpoint endpoint;
@@ -120,6 +154,9 @@ public final class Probe {
             ChannelInitializer<Channel> init = new ChannelInitializer<>() {
                 @Override
                 protected void initChannel(Channel ch) {
+                    if (localHeader != null) {
+                        ch.pipeline().addLast(new LocalHeader(localHeader));
+                    }
                     if (config.type() == HealthCheckConfig.Type.HTTP) {
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpExchange(config, endpoint.source(), Run.this));
                     } else {

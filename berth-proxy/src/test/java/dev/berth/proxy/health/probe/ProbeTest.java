@@ -92,6 +92,37 @@ class ProbeTest {
     }
 
     @Test
+    void withProxyProtocolTheCheckOpensWithTheLocalHeader() throws Exception {
+        for (int version : new int[] {1, 2}) {
+            ServerSocket server = new ServerSocket(0, 1, V4);
+            servers.add(server);
+            AtomicReference<byte[]> seen = new AtomicReference<>();
+            byte[] expected = dev.berth.proxy.proxyprotocol.ProxyHeaderEncoder.local(version);
+            Thread.ofVirtual().start(() -> {
+                try (Socket s = server.accept()) {
+                    byte[] head = s.getInputStream().readNBytes(expected.length);
+                    byte[] ping = s.getInputStream().readNBytes(4);
+                    seen.set(head);
+                    if (java.util.Arrays.equals(head, expected) && new String(ping).equals("ping")) {
+                        s.getOutputStream().write("pong".getBytes());
+                    }
+                } catch (IOException e) {
+                    // the probe reports the failure
+                }
+            });
+            HealthCheckConfig config = tcp(HealthCheckConfig.Payload.text("ping"), HealthCheckConfig.Payload.text("pong"));
+            var proxyProtocol = version == 1 ? dev.berth.proxy.config.ClusterConfig.ProxyProtocol.V1
+                    : dev.berth.proxy.config.ClusterConfig.ProxyProtocol.V2;
+            ProbeResult r = new Probe(config, proxyProtocol, group.next(), transport.socketChannel())
+                    .check(ip((InetSocketAddress) server.getLocalSocketAddress())).get(10, TimeUnit.SECONDS);
+            assertThat(r.passed()).as("v" + version + ": " + r).isTrue();
+            assertThat(seen.get()).isEqualTo(expected);
+        }
+        assertThat(new String(dev.berth.proxy.proxyprotocol.ProxyHeaderEncoder.local(1))).isEqualTo("PROXY UNKNOWN\r\n");
+        assertThat(dev.berth.proxy.proxyprotocol.ProxyHeaderEncoder.local(2)).hasSize(16);
+    }
+
+    @Test
     void aConnectOnlyCheckPassesWhenSomethingListens() throws Exception {
         FakeUpstream u = upstream(new FakeUpstream.Echo());
         assertThat(check(tcp(null, null), ip(u.address()))).isEqualTo(new ProbeResult(true, "connected"));
