@@ -613,7 +613,7 @@ warm_up_jvm() {
     chunk=$((cr < 5 ? cr : 5))
     echoload_run "$chunk" connrate "$HOST" "$RR_PORT" "$WORKERS" "$chunk"
     raw "target=$CUR_TARGET test=jvm-warmup-connrate $LINE"
-    rates+="${rates:+, }$(kv rate "$LINE" | cut -d. -f1)"
+    rates+="${rates:+ / }$(kv rate "$LINE" | cut -d. -f1)"
     [[ "$(kv errors "$LINE")" =~ ^[1-9] ]] && note "JVM warm-up: connrate had $(kv errors "$LINE") errors"
     cr=$((cr - chunk))
   done
