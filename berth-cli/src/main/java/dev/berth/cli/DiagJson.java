@@ -1,6 +1,5 @@
 package dev.berth.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.berth.ip.IpFamily;
 import dev.berth.sockdiag.BindOutcome;
@@ -23,8 +22,6 @@ import dev.berth.sockdiag.procfs.ProcessFds;
 import dev.berth.sockdiag.procfs.ProcessRef;
 import dev.berth.sockdiag.procfs.TcpState;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,24 +33,10 @@ import java.util.Map;
  */
 final class DiagJson {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
-
     private DiagJson() {}
 
-    private interface Body {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static String object(Body body) {
-        StringWriter text = new StringWriter();
-        try (JsonGenerator g = FACTORY.createGenerator(text)) {
-            g.writeStartObject();
-            body.write(g);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return text.toString();
+    private static String object(JsonObject.Body body) {
+        return JsonObject.of(body);
     }
 
     /** {@code berth diag sockets --json}. */

@@ -1,14 +1,11 @@
 package dev.berth.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.berth.ip.AddressClass;
 import dev.berth.ip.IpAddress;
 import dev.berth.ip.probe.Ipv6ProbeReport;
 import dev.berth.ip.probe.ProbeAnswer;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 
 /**
  * The {@code --json} output of {@code berth ip}: one JSON object on one line, the same fields in
@@ -17,24 +14,10 @@ import java.io.UncheckedIOException;
  */
 final class IpJson {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
-
     private IpJson() {}
 
-    private interface Body {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static String object(Body body) {
-        StringWriter text = new StringWriter();
-        try (JsonGenerator g = FACTORY.createGenerator(text)) {
-            g.writeStartObject();
-            body.write(g);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return text.toString();
+    private static String object(JsonObject.Body body) {
+        return JsonObject.of(body);
     }
 
     /** {@code berth ip info --json}. */
