@@ -144,18 +144,6 @@ final class EchoHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    long bytesIn() {
-        return bytesIn;
-    }
-
-    long bytesOut() {
-        return bytesOut;
-    }
-
-    boolean readPaused() {
-        return readPaused;
-    }
-
     /** Counts bytes out only once the kernel has taken them, so a reset never over-reports. */
     private final class SentBytes implements ChannelFutureListener {
         private final int n;

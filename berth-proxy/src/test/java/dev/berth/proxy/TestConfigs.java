@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /** Small builders for proxy configurations in tests: one listener on a free loopback port, one cluster. */
 final class TestConfigs {
@@ -40,10 +39,6 @@ final class TestConfigs {
 
     static ProxyConfig config(ListenerConfig listener, ClusterConfig cluster) {
         return config(listener, cluster, new ShutdownConfig(Duration.ZERO, Duration.ofSeconds(5)));
-    }
-
-    static ListenerConfig with(ListenerConfig l, UnaryOperator<ListenerConfig> f) {
-        return f.apply(l);
     }
 
     static ListenerConfig idle(ListenerConfig l, Duration idle) {
