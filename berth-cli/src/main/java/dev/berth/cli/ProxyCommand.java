@@ -4,7 +4,9 @@ import dev.berth.proxy.ProxyServer;
 import dev.berth.proxy.config.ConfigDump;
 import dev.berth.proxy.config.ConfigException;
 import dev.berth.proxy.config.ConfigLoader;
-import dev.berth.proxy.config.ProxyConfig;
+import dev.berth.proxy.config.ConfigSource;
+import dev.berth.proxy.config.LoadedConfig;
+import dev.berth.server.lifecycle.ReloadSignal;
 import dev.berth.server.lifecycle.ShutdownSignals;
 import dev.berth.server.listen.BindFailedException;
 import java.net.InetAddress;
@@ -27,6 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "L4 proxy: accepts on each listener and relays every connection to an endpoint of its cluster.",
             "Without --config, the built-in sidecar: listener 'inbound' on 0.0.0.0:15001 -> 127.0.0.1:8080,",
             "admin on 127.0.0.1:15000. SIGTERM/SIGINT (or POST /drain) drains gracefully; a second SIGINT exits at once.",
+            "SIGHUP (or POST /reload) re-reads --config and applies what changed without dropping a connection.",
             "Config reference: docs/config-reference.md."
         })
 final class ProxyCommand implements Callable<Integer> {
@@ -46,19 +49,21 @@ final class ProxyCommand implements Callable<Integer> {
     @Mixin
     LoggingOptions logging;
 
-    ProxyConfig load() {
-        try {
-            return config == null ? ConfigLoader.defaults() : ConfigLoader.load(config);
-        } catch (ConfigException e) {
-            throw new CommandFailedException(e.getMessage(), 2);
-        }
+    ConfigSource source() {
+        return config == null ? ConfigSource.fixed(ConfigLoader.defaults(), "built-in") : ConfigSource.file(config);
     }
 
     @Override
     public Integer call() {
-        ProxyConfig cfg = load();
+        ConfigSource source = source();
+        LoadedConfig loaded;
+        try {
+            loaded = source.load();
+        } catch (ConfigException e) {
+            throw new CommandFailedException(e.getMessage(), 2);
+        }
         if (check) {
-            spec.commandLine().getOut().print(ConfigDump.toYaml(cfg));
+            spec.commandLine().getOut().print(ConfigDump.toYaml(loaded.config()));
             spec.commandLine().getOut().flush();
             return 0;
         }
@@ -66,10 +71,11 @@ final class ProxyCommand implements Callable<Integer> {
         ShutdownSignals signals = ShutdownSignals.install();
         ProxyServer server;
         try {
-            server = ProxyServer.start(cfg, Math.max(0, threads), InetAddress::getAllByName, () -> ConfigDump.toJson(cfg));
+            server = ProxyServer.start(loaded, source, Math.max(0, threads), InetAddress::getAllByName);
         } catch (BindFailedException e) {
             throw new CommandFailedException(e.getMessage(), 1);
         }
+        ReloadSignal.install(() -> server.reloadAsync("SIGHUP"));
         String why = CompletableFuture.anyOf(signals.requested(), server.drainRequested()).join().toString();
         LoggerFactory.getLogger("berth.lifecycle").atInfo().setMessage("shutdown requested").addKeyValue("by", why).log();
         server.drain();

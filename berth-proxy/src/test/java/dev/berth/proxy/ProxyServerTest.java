@@ -230,7 +230,9 @@ class ProxyServerTest {
         assertThat(endpoint.get("address").asText()).isEqualTo("127.0.0.1:" + live.port());
         assertThat(endpoint.get("total_connections").asInt()).isEqualTo(1);
         JsonNode dump = new ObjectMapper().readTree(admin("/config_dump"));
-        assertThat(dump.get("clusters").get(0).get("connect_timeout").asText()).isEqualTo("5s");
+        assertThat(dump.get("config").get("clusters").get(0).get("connect_timeout").asText()).isEqualTo("5s");
+        assertThat(dump.get("version").asLong()).isEqualTo(1);
+        assertThat(dump.get("sha256").asText()).hasSize(64);
         assertThat(adminStatus("POST", "/metrics")).isEqualTo(405);
         assertThat(adminStatus("GET", "/drain")).isEqualTo(405);
         assertThat(adminStatus("GET", "/nope")).isEqualTo(404);

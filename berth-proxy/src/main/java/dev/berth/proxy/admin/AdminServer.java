@@ -1,5 +1,6 @@
 package dev.berth.proxy.admin;
 
+import dev.berth.proxy.reload.ReloadResult;
 import dev.berth.server.listen.BindFailedException;
 import dev.berth.server.listen.Listeners;
 import dev.berth.server.listen.SocketAddresses;
@@ -26,12 +27,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The admin endpoint: {@code GET /ready}, {@code GET /metrics}, {@code GET /clusters},
- * {@code GET /config_dump}, {@code POST /drain}. Small requests only (bodies up to 8 KiB);
+ * {@code GET /config_dump}, {@code POST /drain}, {@code POST /reload}. Small requests only (bodies up to 8 KiB);
  * it binds where the config says, loopback by default.
  */
 public final class AdminServer {
@@ -51,6 +53,9 @@ public final class AdminServer {
 
         /** Starts a graceful drain (idempotent). */
         void drain();
+
+        /** Reads the configuration file again and applies it; completes with what happened. */
+        CompletableFuture<ReloadResult> reload();
     }
 
     private final Backend backend;
@@ -116,10 +121,28 @@ public final class AdminServer {
                     backend.drain();
                     yield text(HttpResponseStatus.ACCEPTED, "draining\n");
                 }
+                case "/reload" -> {
+                    if (!req.method().equals(HttpMethod.POST)) {
+                        yield notAllowed("POST");
+                    }
+                    // The reload reads a file and may bind sockets: not on this event loop. The
+                    // answer goes out when it is done, in order (HTTP/1.1 has no pipelining here).
+                    boolean keepAlive = HttpUtil.isKeepAlive(req);
+                    backend.reload().whenComplete((result, failure) -> respond(ctx, keepAlive, failure != null
+                            ? text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "reload failed: " + failure + "\n")
+                            : typed(result.outcome() == ReloadResult.Outcome.REJECTED ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.OK,
+                                    result.toJson(), "application/json")));
+                    yield null;
+                }
                 default -> text(HttpResponseStatus.NOT_FOUND,
-                        "not found; try /ready, /metrics, /clusters, /config_dump, POST /drain\n");
+                        "not found; try /ready, /metrics, /clusters, /config_dump, POST /drain, POST /reload\n");
             };
-            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            if (res != null) {
+                respond(ctx, HttpUtil.isKeepAlive(req), res);
+            }
+        }
+
+        private void respond(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
             HttpUtil.setKeepAlive(res, keepAlive);
             var f = ctx.writeAndFlush(res);
             if (!keepAlive) {

@@ -57,13 +57,16 @@ public final class Cluster {
     private final ScheduledExecutorService timer;
     private final LongSupplier clock;
     private final OutlierDetector detector;
-    private final ClusterStats stats = new ClusterStats();
-    private final AtomicInteger active = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
+    // Shared with the cluster this one replaced on a reload (see successor): the limits count
+    // connections opened under either, and the counters go on rather than restart.
+    private final ClusterStats stats;
+    private final AtomicInteger active;
+    private final AtomicInteger pending;
     private final List<Runnable> membershipListeners = new CopyOnWriteArrayList<>();
     private final Set<UpstreamEndpoint> draining = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
     private volatile Snapshot snapshot;
+    private volatile Cluster replacedBy;
 
     /** A cluster without a timer: ejections end only by {@link #sweep()} or a passing check. */
     public Cluster(ClusterConfig config, List<UpstreamEndpoint> endpoints) {
@@ -75,6 +78,14 @@ public final class Cluster {
      * @param clock monotonic nanos, for ejection times
      */
     public Cluster(ClusterConfig config, List<UpstreamEndpoint> endpoints, ScheduledExecutorService timer, LongSupplier clock) {
+        this(config, endpoints, timer, clock, new ClusterStats(), new AtomicInteger(), new AtomicInteger());
+    }
+
+    private Cluster(ClusterConfig config, List<UpstreamEndpoint> endpoints, ScheduledExecutorService timer, LongSupplier clock,
+                    ClusterStats stats, AtomicInteger active, AtomicInteger pending) {
+        this.stats = stats;
+        this.active = active;
+        this.pending = pending;
         this.config = config;
         this.timer = timer;
         this.clock = clock;
@@ -155,6 +166,40 @@ public final class Cluster {
     /** Called after the endpoint set changes (not on health changes); fast, on the caller's thread. */
     public void addMembershipListener(Runnable listener) {
         membershipListeners.add(listener);
+    }
+
+    public void removeMembershipListener(Runnable listener) {
+        membershipListeners.remove(listener);
+    }
+
+    /**
+     * The cluster that replaces this one when a reload changes its configuration. It counts
+     * against the same {@code max_connections} and {@code max_pending} as this one (connections
+     * opened before the reload still hold their slots here) and continues its statistics. This
+     * one keeps serving the connections it has; new ones go to the successor.
+     *
+     * @param endpoints its endpoints; endpoint objects taken over from this cluster keep their
+     *                  health and connection counts
+     */
+    public Cluster successor(ClusterConfig next, List<UpstreamEndpoint> endpoints, ScheduledExecutorService successorTimer) {
+        return new Cluster(next, endpoints, successorTimer, clock, stats, active, pending);
+    }
+
+    void markReplacedBy(Cluster next) {
+        replacedBy = next;
+    }
+
+    /**
+     * The cluster that took this one's place through reloads, or this one while it is
+     * current. A connection that picked this cluster an instant before a reload replaced it
+     * goes there rather than finding this one empty.
+     */
+    public Cluster latest() {
+        Cluster c = this;
+        while (c.replacedBy != null) {
+            c = c.replacedBy;
+        }
+        return c;
     }
 
     /** Every endpoint, healthy or not. */

@@ -6,13 +6,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,39 +36,172 @@ public final class ClusterManager implements AutoCloseable {
         InetAddress[] resolve(String host) throws UnknownHostException;
     }
 
-    private final Map<String, Cluster> clusters = new LinkedHashMap<>();
+    // Swapped whole by apply(); read from any thread.
+    private volatile Map<String, Cluster> clusters = Map.of();
+    private final Map<String, ScheduledFuture<?>> refreshes = new HashMap<>();
     private final NameResolver resolver;
-    private final ScheduledExecutorService dns;
-    private final ScheduledExecutorService ownTimer;
+    private final Supplier<ScheduledExecutorService> timer;
+    private ScheduledExecutorService dns;
+    private ScheduledExecutorService ownTimer;
 
     /**
      * @param timer runs the clusters' ejection sweeps and removal deadlines (short tasks; the
-     *              health checker's event loop); {@code null}: one of its own when a cluster needs it
+     *              health checker's event loop), asked for only when a cluster needs one
+     */
+    public ClusterManager(List<ClusterConfig> configs, NameResolver resolver, Supplier<ScheduledExecutorService> timer) {
+        this.resolver = resolver;
+        this.timer = timer;
+        apply(configs);
+    }
+
+    /**
+     * @param timer runs the clusters' ejection sweeps and removal deadlines; {@code null}: one of
+     *              its own when a cluster needs it
      */
     public ClusterManager(List<ClusterConfig> configs, NameResolver resolver, ScheduledExecutorService timer) {
         this.resolver = resolver;
-        boolean anyDns = configs.stream().anyMatch(c -> c.discovery() == ClusterConfig.Discovery.DNS);
-        this.dns = anyDns ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-dns").factory()) : null;
-        this.ownTimer = timer == null && configs.stream().anyMatch(ClusterManager::needsTimer)
-                ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-cluster-timer").factory())
-                : null;
-        ScheduledExecutorService clusterTimer = timer != null ? timer : ownTimer;
-        for (ClusterConfig c : configs) {
-            Cluster cluster = new Cluster(c, resolve(c, List.of()), clusterTimer, System::nanoTime);
-            clusters.put(c.name(), cluster);
-            if (c.discovery() == ClusterConfig.Discovery.DNS) {
-                long every = c.dnsRefresh().toMillis();
-                dns.scheduleWithFixedDelay(() -> refresh(cluster), every, every, TimeUnit.MILLISECONDS);
-            }
-        }
+        this.timer = timer == null ? this::ownTimer : () -> timer;
+        apply(configs);
     }
 
     public ClusterManager(List<ClusterConfig> configs, NameResolver resolver) {
-        this(configs, resolver, null);
+        this(configs, resolver, (ScheduledExecutorService) null);
     }
 
     public ClusterManager(List<ClusterConfig> configs) {
         this(configs, InetAddress::getAllByName);
+    }
+
+    private synchronized ScheduledExecutorService ownTimer() {
+        if (ownTimer == null) {
+            ownTimer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-cluster-timer").factory());
+        }
+        return ownTimer;
+    }
+
+    /**
+     * What {@link #prepare} plans and {@link #commit} carries out.
+     *
+     * @param current the clusters after the change, in configuration order
+     */
+    public record Changes(List<Cluster> added, List<Cluster> removed, List<Replacement> replaced, List<Cluster> unchanged,
+                          List<Cluster> current) {
+
+        /** A cluster whose configuration changed: {@code previous} keeps its open connections, {@code next} takes new ones. */
+        public record Replacement(Cluster previous, Cluster next) {}
+
+        public boolean isEmpty() {
+            return added.isEmpty() && removed.isEmpty() && replaced.isEmpty();
+        }
+
+        /** The cluster of that name after the change, or {@code null}. */
+        public Cluster cluster(String name) {
+            for (Cluster c : current) {
+                if (c.name().equals(name)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** {@link #prepare} and {@link #commit} at once. */
+    public synchronized Changes apply(List<ClusterConfig> configs) {
+        return commit(prepare(configs));
+    }
+
+    /**
+     * Plans making the clusters those of {@code configs}, without touching the current ones: a
+     * cluster whose configuration is unchanged is kept as it is (health, ejections, counts); a
+     * changed one is replaced by its {@linkplain Cluster#successor successor}, which takes over
+     * the endpoints that stay when its health settings are unchanged (so a known-bad endpoint
+     * does not take traffic again because a weight changed); a new one is built. The new
+     * objects work at once (a listener may send connections to them) but nothing re-resolves
+     * them until {@link #commit}; a plan that is not committed is simply dropped.
+     */
+    public synchronized Changes prepare(List<ClusterConfig> configs) {
+        Map<String, Cluster> before = clusters;
+        List<Cluster> current = new ArrayList<>();
+        List<Cluster> added = new ArrayList<>();
+        List<Changes.Replacement> replaced = new ArrayList<>();
+        List<Cluster> unchanged = new ArrayList<>();
+        for (ClusterConfig c : configs) {
+            Cluster old = before.get(c.name());
+            if (old != null && old.config().equals(c)) {
+                current.add(old);
+                unchanged.add(old);
+                continue;
+            }
+            ScheduledExecutorService clusterTimer = needsTimer(c) ? timer.get() : null;
+            if (old == null) {
+                Cluster cluster = new Cluster(c, resolve(c, List.of()), clusterTimer, System::nanoTime);
+                current.add(cluster);
+                added.add(cluster);
+                continue;
+            }
+            boolean sameHealth = Objects.equals(old.config().healthCheck(), c.healthCheck())
+                    && Objects.equals(old.config().outlierDetection(), c.outlierDetection());
+            Cluster next = old.successor(c, resolve(c, sameHealth ? old.endpoints() : List.of()), clusterTimer);
+            current.add(next);
+            replaced.add(new Changes.Replacement(old, next));
+        }
+        Set<String> names = new HashSet<>();
+        for (ClusterConfig c : configs) {
+            names.add(c.name());
+        }
+        List<Cluster> removed = before.values().stream().filter(old -> !names.contains(old.name())).toList();
+        return new Changes(List.copyOf(added), removed, List.copyOf(replaced), List.copyOf(unchanged), List.copyOf(current));
+    }
+
+    /**
+     * Makes a {@linkplain #prepare prepared} change current. Clusters that are no longer current
+     * keep serving the connections they have; the endpoints whose address left the cluster drain
+     * under the old removal grace; an address that stays keeps its connections, even when new
+     * health settings gave it a fresh endpoint object.
+     */
+    public synchronized Changes commit(Changes changes) {
+        Map<String, Cluster> after = new LinkedHashMap<>();
+        for (Cluster c : changes.current()) {
+            after.put(c.name(), c);
+        }
+        clusters = Collections.unmodifiableMap(after);
+        for (Changes.Replacement r : changes.replaced()) {
+            r.previous().markReplacedBy(r.next());
+            Set<InetSocketAddress> staying = new HashSet<>();
+            for (UpstreamEndpoint e : r.next().endpoints()) {
+                staying.add(e.address());
+            }
+            r.previous().update(r.previous().endpoints().stream().filter(e -> staying.contains(e.address())).toList());
+            stopRefreshing(r.previous());
+            startRefreshing(r.next());
+        }
+        for (Cluster old : changes.removed()) {
+            old.update(List.of());
+            stopRefreshing(old);
+        }
+        for (Cluster c : changes.added()) {
+            startRefreshing(c);
+        }
+        return changes;
+    }
+
+    private void startRefreshing(Cluster cluster) {
+        if (cluster.config().discovery() != ClusterConfig.Discovery.DNS) {
+            return;
+        }
+        if (dns == null) {
+            dns = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-dns").factory());
+        }
+        long every = cluster.config().dnsRefresh().toMillis();
+        refreshes.put(cluster.name(), dns.scheduleWithFixedDelay(() -> refresh(cluster), every, every, TimeUnit.MILLISECONDS));
+    }
+
+    private void stopRefreshing(Cluster cluster) {
+        ScheduledFuture<?> f = refreshes.get(cluster.name());
+        if (f != null && clusters.get(cluster.name()) != cluster) {
+            f.cancel(false);
+            refreshes.remove(cluster.name());
+        }
     }
 
     /** Whether a cluster has timed work besides DNS: ejections that end, connections closed after a removal grace. */
@@ -70,10 +209,12 @@ public final class ClusterManager implements AutoCloseable {
         return c.outlierDetection() != null || !c.endpointRemovalGrace().isZero();
     }
 
+    /** The current cluster of that name, or {@code null}. */
     public Cluster cluster(String name) {
         return clusters.get(name);
     }
 
+    /** The current clusters, in configuration order. */
     public List<Cluster> clusters() {
         return List.copyOf(clusters.values());
     }
@@ -143,7 +284,7 @@ public final class ClusterManager implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (dns != null) {
             dns.shutdownNow();
         }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.berth.ip.Prefix;
 import dev.berth.server.config.Durations;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,27 @@ public final class ConfigDump {
     /** The same as JSON (durations and addresses stay strings, as in the file). */
     public static String toJson(ProxyConfig config) {
         return write(JSON_WRITER, config) + "\n";
+    }
+
+    /**
+     * What {@code /config_dump} answers: the running configuration under {@code config} (save
+     * that part and it loads as a file), with its version and where it came from.
+     *
+     * @param version 1 at start, one more for each reload that changed something
+     * @param loadedAt when this version took effect
+     */
+    public static String toVersionedJson(LoadedConfig loaded, long version, Instant loadedAt) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("version", version);
+        root.put("loaded_at", loadedAt.toString());
+        root.put("source", loaded.source());
+        root.put("sha256", loaded.sha256());
+        root.put("config", toTree(loaded.config()));
+        try {
+            return JSON_WRITER.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("maps of strings and numbers always serialize", e);
+        }
     }
 
     /** The effective configuration as plain maps, lists, strings, numbers and booleans, keys in schema order. */

@@ -12,6 +12,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -57,13 +62,25 @@ public final class ConfigLoader {
      * @throws ConfigException listing every error, including "cannot read the file"
      */
     public static ProxyConfig load(Path file) {
+        return loadFile(file).config();
+    }
+
+    /**
+     * Reads and validates a configuration file, and says which bytes it read (their SHA-256),
+     * so that a running proxy can show which version of the file it runs.
+     *
+     * @throws ConfigException listing every error, including "cannot read the file"
+     */
+    public static LoadedConfig loadFile(Path file) {
         String name = file.toString();
+        byte[] bytes;
         String text;
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
                 throw fileError(name, "larger than 1 MiB; is this the configuration file?");
             }
-            text = Files.readString(file);
+            bytes = Files.readAllBytes(file);
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (NoSuchFileException e) {
             throw fileError(name, "no such file");
         } catch (AccessDeniedException e) {
@@ -76,7 +93,15 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw fileError(name, "cannot read: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
-        return parse(text, name);
+        return new LoadedConfig(parse(text, name), name, sha256(bytes));
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /**

@@ -20,6 +20,7 @@ import dev.berth.server.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -39,36 +40,62 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One listener at run time: its bound channel, the connections it accepted, and what each new
- * connection gets. Shared state is built once here (Envoy's {@code Config} vs {@code Filter});
- * per connection there are a record, a {@link ProxyConnection} and two relay handlers.
+ * connection gets. Shared state is built once per configuration (Envoy's {@code Config} vs
+ * {@code Filter}) into a {@link Route}; per connection there are a record, a
+ * {@link ProxyConnection} and two relay handlers.
+ *
+ * <p>A reload that keeps the listener's address swaps in a new route ({@link #update}): the
+ * socket stays bound (no connect is refused), connections accepted from then on get the new
+ * settings, and each connection keeps the settings it was accepted with (its cluster is the one
+ * current when it connects upstream).
  */
 public final class ProxyListener implements ProxyConnection.Context {
 
     private static final Logger log = LoggerFactory.getLogger("berth.proxy");
     private static final AtomicLong IDS = new AtomicLong();
 
-    private final ListenerConfig config;
-    private final Cluster cluster;
-    private final UpstreamConnector connector;
+    private final InetSocketAddress address;
     private final ProxyObserver observer;
     private final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
     private final ConnectionStats acceptStats = new ConnectionStats();
-    private final ProxyProtocolReceiver proxyProtocol;
-    private final SourcePolicy policy;
     private final LogRateLimiter policyLogLimiter = new LogRateLimiter(Duration.ofSeconds(1));
+    private final LogRateLimiter proxyProtocolLogLimiter = new LogRateLimiter(Duration.ofSeconds(1));
+    private volatile Route route;
     private Channel channel;
 
     public ProxyListener(ListenerConfig config, Cluster cluster, UpstreamConnector connector, ProxyObserver observer) {
-        this.config = config;
-        this.cluster = cluster;
-        this.connector = connector;
+        this.address = config.address();
         this.observer = observer;
-        this.proxyProtocol = config.proxyProtocol() == ListenerConfig.ProxyProtocol.ACCEPT
-                ? new ProxyProtocolReceiver(config.name(), TrustedSources.of(config.trustedSources()),
-                        config.proxyProtocolTimeout(), new LogRateLimiter(Duration.ofSeconds(1)))
-                : null;
-        // A policy that can refuse nobody costs no handler at all.
-        this.policy = config.policy().allowsEveryone() ? null : SourcePolicy.of(config.policy());
+        this.route = new Route(config, cluster, connector);
+    }
+
+    /**
+     * What a connection accepted now gets: the listener's settings, its cluster and connector,
+     * its PROXY protocol receiver and policy. Immutable; a connection keeps the settings it was
+     * accepted with, and gets its cluster and connector when it connects.
+     */
+    private final class Route {
+        final ListenerConfig config;
+        final Cluster cluster;
+        final UpstreamConnector connector;
+        final ProxyProtocolReceiver proxyProtocol;
+        final SourcePolicy policy;
+        final WriteBufferWaterMark waterMark;
+        final AdaptiveRecvByteBufAllocator allocator;
+
+        Route(ListenerConfig config, Cluster cluster, UpstreamConnector connector) {
+            this.config = config;
+            this.cluster = cluster;
+            this.connector = connector;
+            this.proxyProtocol = config.proxyProtocol() == ListenerConfig.ProxyProtocol.ACCEPT
+                    ? new ProxyProtocolReceiver(config.name(), TrustedSources.of(config.trustedSources()),
+                            config.proxyProtocolTimeout(), proxyProtocolLogLimiter)
+                    : null;
+            // A policy that can refuse nobody costs no handler at all.
+            this.policy = config.policy().allowsEveryone() ? null : SourcePolicy.of(config.policy());
+            this.waterMark = new WriteBufferWaterMark(config.bufferBytes() / 2, config.bufferBytes());
+            this.allocator = new AdaptiveRecvByteBufAllocator(64, 2048, Math.min(config.bufferBytes(), 65536));
+        }
     }
 
     /** Binds the configured address exactly. */
@@ -76,7 +103,7 @@ public final class ProxyListener implements ProxyConnection.Context {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, config.backlog())
+                .option(ChannelOption.SO_BACKLOG, route.config.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new ChannelInitializer<>() {
                     @Override
@@ -84,40 +111,55 @@ public final class ProxyListener implements ProxyConnection.Context {
                         ch.pipeline().addLast(new AcceptErrorHandler(acceptStats));
                     }
                 })
+                // The rest of the child options come from the route, in Admit.
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.bufferBytes() / 2, config.bufferBytes()))
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
-                        new AdaptiveRecvByteBufAllocator(64, 2048, Math.min(config.bufferBytes(), 65536)))
                 .childHandler(new Admit());
-        channel = Listeners.bindAll(b, List.of(config.address())).getFirst();
+        channel = Listeners.bindAll(b, List.of(address)).getFirst();
         InetSocketAddress bound = boundAddress();
         boolean wildcard = SocketAddresses.isWildcard(bound);
+        Route r = route;
         log.atInfo().setMessage(wildcard ? "listening on all interfaces" : "listening")
-                .addKeyValue("listener", config.name())
+                .addKeyValue("listener", r.config.name())
                 .addKeyValue("address", SocketAddresses.format(bound))
                 .addKeyValue("port", bound.getPort())
-                .addKeyValue("cluster", cluster.name())
+                .addKeyValue("cluster", r.cluster.name())
                 .addKeyValue("reachable_from", wildcard ? "every interface of this host"
                         : bound.getAddress().isLoopbackAddress() ? "this host only" : "this address only")
-                .addKeyValue("proxy_protocol", proxyProtocol == null ? "none" : "accept from " + config.trustedSources())
-                .addKeyValue("policy", describePolicy())
+                .addKeyValue("proxy_protocol", r.proxyProtocol == null ? "none" : "accept from " + r.config.trustedSources())
+                .addKeyValue("policy", describePolicy(r))
                 .log();
     }
 
-    private String describePolicy() {
-        PolicyConfig p = config.policy();
-        if (policy == null) {
+    /**
+     * Connections accepted from now on get this configuration and cluster; the socket stays
+     * bound. The address must be the one bound (a new address is a new listener); a new
+     * {@code backlog} does not apply to a socket already listening.
+     */
+    public void update(ListenerConfig config, Cluster cluster, UpstreamConnector connector) {
+        if (!config.address().equals(address)) {
+            throw new IllegalArgumentException("listener " + config.name() + " is bound to " + address + ", not " + config.address());
+        }
+        route = new Route(config, cluster, connector);
+    }
+
+    private static String describePolicy(Route r) {
+        PolicyConfig p = r.config.policy();
+        if (r.policy == null) {
             return "allow all";
         }
         return "default " + p.defaultAction().name().toLowerCase(Locale.ROOT) + ", allow " + p.allow() + ", deny " + p.deny()
                 + (p.shadow() ? ", shadow (denials logged, not enforced)" : "");
     }
 
+    /** The configuration new connections get. */
     public ListenerConfig config() {
-        return config;
+        return route.config;
+    }
+
+    /** The cluster new connections go to. */
+    public Cluster cluster() {
+        return route.cluster;
     }
 
     public InetSocketAddress boundAddress() {
@@ -139,9 +181,15 @@ public final class ProxyListener implements ProxyConnection.Context {
         return acceptStats.acceptErrors();
     }
 
+    /**
+     * Opens the upstream side with the route current now, not the one at accept: a connection
+     * that waited for its PROXY header across a reload goes where new connections go.
+     */
     @Override
     public void connect(ProxyConnection connection) {
-        connector.connect(connection);
+        Route r = route;
+        connection.routeTo(r.cluster);
+        r.connector.connect(connection);
     }
 
     @Override
@@ -154,21 +202,28 @@ public final class ProxyListener implements ProxyConnection.Context {
     private final class Admit extends ChannelInitializer<Channel> {
         @Override
         protected void initChannel(Channel ch) {
-            ConnectionInfo info = new ConnectionInfo(IDS.incrementAndGet(), config.name(), cluster.name(),
+            Route r = route;
+            ListenerConfig config = r.config;
+            ChannelConfig cc = ch.config();
+            if (!config.tcpNoDelay()) {
+                cc.setOption(ChannelOption.TCP_NODELAY, false); // Netty turns it on for every socket; one setsockopt saved
+            }
+            cc.setWriteBufferWaterMark(r.waterMark);
+            cc.setRecvByteBufAllocator(r.allocator);
+            ConnectionInfo info = new ConnectionInfo(IDS.incrementAndGet(), config.name(), r.cluster.name(),
                     (InetSocketAddress) ch.remoteAddress(), (InetSocketAddress) ch.localAddress());
-            ProxyConnection conn = new ProxyConnection(ch, info, cluster, observer, ProxyListener.this,
-                    config.maxConnectionDuration().toNanos());
+            ProxyConnection conn = new ProxyConnection(ch, info, r.cluster, observer, ProxyListener.this, config.maxConnectionDuration().toNanos());
             connections.add(conn);
             if (!config.idleTimeout().isZero()) {
                 ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
             }
             // Who the client is (PROXY header), then whether it may connect (policy), then the
             // relay, which opens the upstream connection only once both have let it through.
-            if (proxyProtocol != null) {
-                proxyProtocol.install(ch.pipeline(), info);
+            if (r.proxyProtocol != null) {
+                r.proxyProtocol.install(ch.pipeline(), info);
             }
-            if (policy != null) {
-                ch.pipeline().addLast("policy", new PolicyHandler(config.name(), policy, observer, policyLogLimiter, info));
+            if (r.policy != null) {
+                ch.pipeline().addLast("policy", new PolicyHandler(config.name(), r.policy, observer, policyLogLimiter, info));
             }
             conn.install(ch.pipeline());
         }

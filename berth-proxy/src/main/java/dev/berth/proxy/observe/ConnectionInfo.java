@@ -31,7 +31,7 @@ public final class ConnectionInfo {
 
     final long id;
     final String listener;
-    final String cluster;
+    String cluster; // set again by routeTo when a reload moved the listener to another cluster before connect
     final long startEpochMillis;
     final long startNanos;
     final InetSocketAddress downstreamPeer;
@@ -124,6 +124,11 @@ public final class ConnectionInfo {
 
     public String cluster() {
         return cluster;
+    }
+
+    /** The connection goes to this cluster after all (see {@code ProxyConnection.routeTo}). */
+    public void routedTo(String clusterName) {
+        this.cluster = clusterName;
     }
 
     public long startEpochMillis() {

@@ -52,7 +52,7 @@ public final class ProxyConnection {
     private final Channel downstream;
     private final RelayHandler downHandler;
     private final ConnectionInfo info;
-    private final Cluster cluster;
+    private Cluster cluster; // may change once, before the upstream connect (routeTo)
     private final ProxyObserver observer;
     private final Context context;
     private final long maxDurationNanos;
@@ -117,6 +117,19 @@ public final class ProxyConnection {
 
     public Cluster cluster() {
         return cluster;
+    }
+
+    /**
+     * Sends this connection to {@code next} instead of the cluster it was accepted for: a
+     * reload between accept and connect (a PROXY header or a policy decision in between) may
+     * have replaced the listener's cluster, and a connection that has not connected yet is a
+     * new connection to the new one. Only before the upstream connect, on the event loop.
+     */
+    public void routeTo(Cluster next) {
+        if (next != cluster) {
+            cluster = next;
+            info.routedTo(next.name());
+        }
     }
 
     public Channel downstream() {

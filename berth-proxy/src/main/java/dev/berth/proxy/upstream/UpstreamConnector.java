@@ -112,6 +112,12 @@ public final class UpstreamConnector {
         Cluster cluster = conn.cluster();
         InetSocketAddress client = conn.info().sourceAddress(); // under PROXY protocol, the header's client
         UpstreamEndpoint endpoint = cluster.pick(new PickContext(client.getAddress(), tried));
+        if (endpoint == null && tried.isEmpty() && cluster.latest() != cluster) {
+            // A reload replaced the cluster between routing and picking: go where new connections go.
+            conn.routeTo(cluster.latest());
+            attempt(conn, n, tried, pending);
+            return;
+        }
         if (endpoint == null) {
             pending.release();
             int all = cluster.endpoints().size();

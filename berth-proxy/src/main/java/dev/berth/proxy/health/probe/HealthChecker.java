@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -14,14 +13,17 @@ import java.util.concurrent.RejectedExecutionException;
  * Runs the active health checks of every cluster that has a {@code health_check}, on one event
  * loop of its own: off the data path, never blocking it, each check bounded by its timeout.
  * Follows each cluster's endpoints: a new endpoint (a DNS change) is checked from then on, a
- * removed one no longer.
+ * removed one no longer. Clusters come and go with reloads ({@link #add}, {@link #remove}).
  */
 public final class HealthChecker implements AutoCloseable {
 
+    /** One checked cluster: how it is probed, and the listener that follows its endpoints. */
+    private record Watched(Probe probe, Runnable follower) {}
+
     private final EventLoop loop;
-    private final List<Cluster> clusters;
-    private final Map<Cluster, Probe> probes = new IdentityHashMap<>();
+    private final Class<? extends Channel> channelType;
     // Touched on the loop only.
+    private final Map<Cluster, Watched> watched = new IdentityHashMap<>();
     private final Map<Cluster, Map<UpstreamEndpoint, EndpointCheck>> checks = new IdentityHashMap<>();
     private volatile boolean closed;
 
@@ -29,24 +31,39 @@ public final class HealthChecker implements AutoCloseable {
      * @param loop        where probes connect and results are recorded
      * @param channelType the transport's client socket channel (epoll or NIO)
      */
-    public HealthChecker(EventLoop loop, Class<? extends Channel> channelType, List<Cluster> clusters) {
+    public HealthChecker(EventLoop loop, Class<? extends Channel> channelType) {
         this.loop = loop;
-        this.clusters = clusters.stream().filter(c -> c.config().healthCheck() != null).toList();
-        for (Cluster c : this.clusters) {
-            probes.put(c, new Probe(c.config().healthCheck(), c.config().proxyProtocol(), loop, channelType));
-        }
+        this.channelType = channelType;
     }
 
-    /** Starts checking; each endpoint's first check runs at once (after its jitter). */
-    public void start() {
-        for (Cluster c : clusters) {
-            c.addMembershipListener(() -> onLoop(() -> follow(c)));
-            onLoop(() -> follow(c));
+    /** Starts checking a cluster (nothing when it has no {@code health_check}); each endpoint's first check runs at once (after its jitter). */
+    public void add(Cluster cluster) {
+        if (cluster.config().healthCheck() == null) {
+            return;
         }
+        Probe probe = new Probe(cluster.config().healthCheck(), cluster.config().proxyProtocol(), loop, channelType);
+        Runnable follower = () -> onLoop(() -> follow(cluster));
+        onLoop(() -> {
+            watched.put(cluster, new Watched(probe, follower));
+            cluster.addMembershipListener(follower);
+            follow(cluster);
+        });
+    }
+
+    /** Stops checking a cluster that a reload replaced or removed. */
+    public void remove(Cluster cluster) {
+        onLoop(() -> {
+            Watched w = watched.remove(cluster);
+            if (w != null) {
+                cluster.removeMembershipListener(w.follower());
+            }
+            stopAll(checks.remove(cluster));
+        });
     }
 
     private void follow(Cluster cluster) {
-        if (closed) {
+        Watched w = watched.get(cluster);
+        if (closed || w == null) {
             return;
         }
         Map<UpstreamEndpoint, EndpointCheck> running = checks.computeIfAbsent(cluster, c -> new IdentityHashMap<>());
@@ -54,15 +71,21 @@ public final class HealthChecker implements AutoCloseable {
         for (UpstreamEndpoint e : cluster.endpoints()) {
             EndpointCheck check = running.remove(e);
             if (check == null) {
-                check = new EndpointCheck(cluster, e, probes.get(cluster), loop);
+                check = new EndpointCheck(cluster, e, w.probe(), loop);
                 check.start();
             }
             now.put(e, check);
         }
-        for (EndpointCheck gone : running.values()) {
-            gone.stop();
-        }
+        stopAll(running);
         checks.put(cluster, now);
+    }
+
+    private static void stopAll(Map<UpstreamEndpoint, EndpointCheck> m) {
+        if (m != null) {
+            for (EndpointCheck c : new ArrayList<>(m.values())) {
+                c.stop();
+            }
+        }
     }
 
     private void onLoop(Runnable task) {
@@ -79,11 +102,10 @@ public final class HealthChecker implements AutoCloseable {
         closed = true;
         onLoop(() -> {
             for (Map<UpstreamEndpoint, EndpointCheck> m : checks.values()) {
-                for (EndpointCheck c : new ArrayList<>(m.values())) {
-                    c.stop();
-                }
+                stopAll(m);
             }
             checks.clear();
+            watched.clear();
         });
     }
 }
