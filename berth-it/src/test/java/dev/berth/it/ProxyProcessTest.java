@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code berth proxy} as a real process: config errors, --check, relaying to berth echo, admin, SIGTERM drain. */
+/** {@code berth proxy} as a real process: config errors, --check, relaying to berth echo, admin, SIGTERM drain, SIGHUP reload. */
 @Timeout(120)
 class ProxyProcessTest {
 
@@ -36,6 +36,15 @@ class ProxyProcessTest {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.ofLiteral("127.0.0.1"))) {
             return s.getLocalPort();
+        }
+    }
+
+    /** True when a connection to the port echoes {@code text} back. */
+    private static boolean echoes(String ip, int port, String text) throws IOException {
+        try (Socket s = connect(ip, port)) {
+            byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            s.getOutputStream().write(bytes);
+            return Arrays.equals(s.getInputStream().readNBytes(bytes.length), bytes);
         }
     }
 
@@ -127,6 +136,66 @@ class ProxyProcessTest {
             assertThat(r.get("bytes_received").asLong()).isEqualTo(TOTAL);
             assertThat(r.get("reason").asText()).isEqualTo("DC");
             assertThat(r.get("upstream").asText()).isEqualTo("127.0.0.1:" + echoPort);
+        }
+    }
+
+    @Test
+    void sighupReloadsTheFileAndAnInvalidFileKeepsTheRunningConfig() throws Exception {
+        try (BerthProcess echo = BerthProcess.start("echo", "--bind", "127.0.0.1", "--port", "0")) {
+            int echoPort = echo.awaitListeningPorts(1).getFirst();
+            int first = freePort();
+            int second = freePort();
+            int adminPort = freePort();
+            Path config = dir.resolve("proxy.yaml");
+            String template = """
+                    admin:
+                      address: 127.0.0.1:%d
+                    listeners:
+                      - name: first
+                        address: 127.0.0.1:%d
+                        cluster: echo
+                        access_log: "off"
+                    %s
+                    clusters:
+                      - name: echo
+                        endpoints: [127.0.0.1:%d]
+                    """;
+            Files.writeString(config, template.formatted(adminPort, first, "", echoPort));
+            try (BerthProcess proxy = BerthProcess.start("proxy", "--config", config.toString())) {
+                proxy.awaitRecord("serving");
+                HttpClient http = HttpClient.newHttpClient();
+                URI dump = URI.create("http://127.0.0.1:" + adminPort + "/config_dump");
+                URI metrics = URI.create("http://127.0.0.1:" + adminPort + "/metrics");
+
+                Files.writeString(config, template.formatted(adminPort, first, """
+                          - name: second
+                            address: 127.0.0.1:%d
+                            cluster: echo
+                            access_log: "off"
+                        """.formatted(second), echoPort));
+                proxy.signal("HUP");
+                JsonNode reloaded = proxy.awaitRecord("config reloaded");
+                assertThat(reloaded.get("changes").asText()).isEqualTo("listener 'second' added");
+                assertThat(reloaded.get("trigger").asText()).isEqualTo("SIGHUP");
+                assertThat(echoes("127.0.0.1", second, "via second")).isTrue();
+                assertThat(echoes("127.0.0.1", first, "via first")).isTrue();
+                JsonNode body = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(dump).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+                assertThat(body.get("version").asInt()).isEqualTo(2);
+
+                Files.writeString(config, Files.readString(config).replace("cluster: echo\n    access_log: \"off\"\n  - name: second",
+                        "cluster: nowhere\n    access_log: \"off\"\n  - name: second"));
+                proxy.signal("HUP");
+                JsonNode rejected = proxy.awaitRecord("config reload rejected; the running configuration stays");
+                assertThat(rejected.get("errors").asText()).startsWith(config + ":6:14: listeners[0].cluster: no cluster named 'nowhere'");
+                assertThat(echoes("127.0.0.1", first, "still")).isTrue();
+                assertThat(http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body())
+                        .contains("config_reload_failures_total 1.0", "config_reload_total 1.0", "config_version 2.0");
+                assertThat(proxy.isAlive()).isTrue();
+
+                proxy.signal("TERM");
+                assertThat(proxy.awaitExit(Duration.ofSeconds(20))).isZero();
+            }
         }
     }
 }

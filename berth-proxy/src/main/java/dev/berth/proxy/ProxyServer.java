@@ -336,6 +336,9 @@ public final class ProxyServer {
             byListener = openWriters(after.listeners(), opened);
             for (ListenerConfig lc : after.listeners()) {
                 ProxyListener old = current.get(lc.name());
+                if (old == null && renamed(lc, current, after) != null) {
+                    continue; // a listener renamed on the same address keeps its socket
+                }
                 if (old == null || !old.config().address().equals(lc.address())) {
                     ProxyListener fresh = newListener(lc, plan.cluster(lc.cluster()));
                     fresh.bind(group, transport);
@@ -363,15 +366,15 @@ public final class ProxyServer {
         for (ListenerConfig lc : after.listeners()) {
             ProxyListener l = fresh.get(lc.name());
             if (l == null) {
-                l = current.remove(lc.name());
+                ProxyListener previous = current.remove(lc.name());
+                l = previous != null ? previous : current.remove(renamed(lc, current, after).config().name());
                 Cluster cluster = plan.cluster(lc.cluster());
                 if (!l.config().equals(lc) || l.cluster() != cluster) {
                     l.update(lc, cluster, connector(lc, cluster));
                 }
-            } else {
-                metrics.addListener(lc.name());
-                metrics.bindAcceptErrors(l);
             }
+            metrics.addListener(lc.name());
+            metrics.bindAcceptErrors(l);
             nextListeners.add(l);
         }
         clusters.commit(plan);
@@ -402,6 +405,20 @@ public final class ProxyServer {
         log.atInfo().setMessage("config reloaded").addKeyValue("trigger", trigger).addKeyValue("version", version)
                 .addKeyValue("changes", String.join("; ", changes)).addKeyValue("sha256", next.sha256()).log();
         return new ReloadResult(ReloadResult.Outcome.RELOADED, version, changes, List.of());
+    }
+
+    /**
+     * The running listener that {@code lc} renames: one on the same address whose name the new
+     * configuration no longer has. Its socket is kept, as for any listener whose address stays.
+     */
+    private static ProxyListener renamed(ListenerConfig lc, Map<String, ProxyListener> running, ProxyConfig after) {
+        for (ProxyListener l : running.values()) {
+            String name = l.config().name();
+            if (l.config().address().equals(lc.address()) && after.listeners().stream().noneMatch(n -> n.name().equals(name))) {
+                return l;
+            }
+        }
+        return null;
     }
 
     private java.util.Optional<AccessLogWriter> accessLogOf(ProxyConfig config, String listener) {

@@ -318,6 +318,23 @@ class ProxyReloadTest {
         assertThat(a.accepted()).isEqualTo(2); // the denied client never reached the backend
     }
 
+    @Test
+    void aListenerRenamedOnTheSameAddressKeepsItsSocket() throws Exception {
+        int port = freePort();
+        write(listener("in", port, "backend"), cluster("backend", a));
+        start();
+        ProxyListener before = proxy.listener("in");
+        try (LongLived established = new LongLived(before.boundAddress())) {
+            write(listener("inbound", port, "backend"), cluster("backend", a));
+            assertThat(proxy.reload("test").changes()).containsExactly("listener 'inbound' added", "listener 'in' removed");
+
+            assertThat(proxy.listener("inbound")).isSameAs(before);
+            assertThat(exchange(before.boundAddress())).isEqualTo("A");
+            established.roundTrip("same socket");
+        }
+        assertThat(metrics()).contains("downstream_cx_total{listener=\"inbound\"} 1.0");
+    }
+
     /**
      * The issue's acceptance test: clients open and use connections without pause while the file
      * is reloaded again and again, valid and invalid; not one connection fails or sees a wrong
