@@ -15,7 +15,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Locale;
@@ -56,6 +55,7 @@ public final class ProxyConnection {
     private final ProxyObserver observer;
     private final Context context;
     private final long maxDurationNanos;
+    private final long idleTimeoutNanos;
     // Given to the endpoint: how it closes this connection when it leaves the cluster.
     private final Runnable endpointRemoved =
             () -> terminate(ReasonCode.DR, "endpoint removed from the cluster; endpoint_removal_grace ended");
@@ -89,8 +89,13 @@ public final class ProxyConnection {
         }
     }
 
+    /**
+     * @param idleTimeoutNanos how long the connection may go without traffic either way before
+     *                         {@link #closeIfIdle} ends it; 0 = never
+     */
     public ProxyConnection(Channel downstream, ConnectionInfo info, Cluster cluster, ProxyObserver observer, Context context,
-                           long maxDurationNanos) {
+                           long maxDurationNanos, long idleTimeoutNanos) {
+        this.idleTimeoutNanos = idleTimeoutNanos;
         this.downstream = downstream;
         this.info = info;
         this.cluster = cluster;
@@ -306,16 +311,24 @@ public final class ProxyConnection {
         }
         // Everything this side sent goes out first, then the FIN.
         peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
-            if (peer instanceof DuplexChannel duplex && peer.isActive()) {
-                duplex.shutdownOutput().addListener(done -> {
-                    if (side == Side.DOWNSTREAM) {
-                        upOutputShut = true;
-                    } else {
-                        downOutputShut = true;
-                    }
-                    bothFinned();
-                });
+            if (!peer.isActive()) {
+                return;
             }
+            boolean last = side == Side.DOWNSTREAM ? downOutputShut : upOutputShut;
+            if (side == Side.DOWNSTREAM) {
+                upOutputShut = true;
+            } else {
+                downOutputShut = true;
+            }
+            if (last) {
+                bothFinned(); // the other way is finished too: closing sends this FIN
+                return;
+            }
+            FinForwarding.shutdownOutput(peer, () -> {
+                // A reset or a vanished peer: nothing more can be forwarded either way.
+                info.end(side == Side.DOWNSTREAM ? ReasonCode.UC : ReasonCode.DC, Termination.CLOSE, "could not forward the FIN");
+                closeBoth();
+            });
         });
     }
 
@@ -369,14 +382,26 @@ public final class ProxyConnection {
             if (dialing != null) {
                 dialing.cancel(false);
             }
-            info.end(ReasonCode.DC, Termination.CLOSE, null);
+            if (downOutputShut && !upOutputShut) {
+                // Its FIN after ours: the channel closed at once instead of half-closing (see FinForwarding).
+                info.fin(Side.DOWNSTREAM);
+                info.end(info.firstFin() == Side.UPSTREAM ? ReasonCode.UC : ReasonCode.DC, Termination.FIN, null);
+            } else {
+                info.end(ReasonCode.DC, Termination.CLOSE, null);
+            }
             if (upstream != null && upstream.isActive()) {
                 // Data already received from the endpoint has nowhere to go; data from the client
                 // already queued for the endpoint is flushed before the close.
                 upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
         } else {
-            info.end(ReasonCode.UC, Termination.CLOSE, null);
+            if (upOutputShut && !downOutputShut) {
+                // Its FIN after ours: the channel closed at once instead of half-closing (see FinForwarding).
+                info.fin(Side.UPSTREAM);
+                info.end(info.firstFin() == Side.UPSTREAM ? ReasonCode.UC : ReasonCode.DC, Termination.FIN, null);
+            } else {
+                info.end(ReasonCode.UC, Termination.CLOSE, null);
+            }
             if (downstream.isActive()) {
                 downstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
@@ -390,8 +415,15 @@ public final class ProxyConnection {
         }
     }
 
-    void idleTimeout() {
-        terminate(ReasonCode.IT, null);
+    /**
+     * Ends the connection with {@code IT} when it has had no traffic for its idle timeout.
+     * Called by its listener's periodic sweep (one timer per listener, not one per connection),
+     * from any thread.
+     */
+    public void closeIfIdle(long now) {
+        if (idleTimeoutNanos > 0 && idleNanos(now) >= idleTimeoutNanos) {
+            terminate(ReasonCode.IT, null);
+        }
     }
 
     /** Ends the connection for {@code code} (idle, max duration, drain). Safe from any thread. */

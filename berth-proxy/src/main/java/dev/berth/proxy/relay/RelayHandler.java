@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -111,8 +110,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof ChannelInputShutdownEvent) {
             inputShut = true;
             conn.inputShutdown(side);
-        } else if (evt instanceof IdleStateEvent) {
-            conn.idleTimeout();
         }
         ReferenceCountUtil.release(evt);
     }

@@ -29,6 +29,7 @@ import dev.berth.dial.Resolver;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ public final class UpstreamConnector {
     private final ProxyObserver observer;
     private final int bufferBytes;
     private final boolean tcpNoDelay;
-    private final ConcurrentHashMap<EventLoop, Bootstrap> bootstraps = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<EventLoop, Bootstrap[]> bootstraps = new ConcurrentHashMap<>();
 
     public UpstreamConnector(Transport transport, ClusterConfig config, ProxyObserver observer, int bufferBytes, boolean tcpNoDelay) {
         this.transport = transport;
@@ -133,7 +134,7 @@ public final class UpstreamConnector {
             }
         }
         conn.info().attempt(endpoint.label());
-        ChannelFuture f = bootstrap(conn.downstream().eventLoop()).connect(endpoint.address());
+        ChannelFuture f = bootstrap(conn.downstream().eventLoop(), endpoint.address()).connect(endpoint.address());
         conn.connecting(f.channel());
         f.addListener(done -> {
             if (done.isSuccess()) {
@@ -216,7 +217,7 @@ public final class UpstreamConnector {
         DialOptions options = DialOptions.defaults().withPreferred(first).withResolutionDelay(Duration.ZERO)
                 .withTimeout(config.connectTimeout());
         conn.info().attempt(picked.source());
-        Bootstrap b = bootstrap(conn.downstream().eventLoop()).clone().handler(conn.upstreamRelay());
+        Bootstrap b = bootstrap(conn.downstream().eventLoop(), null).clone().handler(conn.upstreamRelay());
         Future<Channel> dial = new NettyDialer(fromSnapshot, options, bridge).dial(b, picked.sourceHost(), picked.address().getPort());
         conn.dialing(dial);
         dial.addListener(done -> {
@@ -273,16 +274,25 @@ public final class UpstreamConnector {
         return "endpoint " + endpoint.label() + ": " + m;
     }
 
-    private Bootstrap bootstrap(EventLoop loop) {
-        return bootstraps.computeIfAbsent(loop, l -> new Bootstrap()
-                .group(l)
-                .channel(transport.socketChannel())
+    /** The bootstrap for an endpoint's address family on this loop (for a dual-stack dial, the IPv6 one: the dialer picks sockets by address). */
+    private Bootstrap bootstrap(EventLoop loop, InetSocketAddress to) {
+        Bootstrap[] pair = bootstraps.computeIfAbsent(loop, l -> new Bootstrap[] {newBootstrap(l, false), newBootstrap(l, true)});
+        return pair[to != null && to.getAddress() instanceof Inet6Address ? 1 : 0];
+    }
+
+    private Bootstrap newBootstrap(EventLoop loop, boolean ipv6) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channelFactory(transport.socketChannelFactory(ipv6))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, tcpNoDelay)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(bufferBytes / 2, bufferBytes))
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, Math.min(bufferBytes, 65536)))
-                .handler(PLACEHOLDER));
+                .handler(PLACEHOLDER);
+        if (!tcpNoDelay) {
+            b.option(ChannelOption.TCP_NODELAY, false); // Netty turns it on for every socket; one setsockopt saved
+        }
+        return b;
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.server.transport;
 
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -9,9 +10,11 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.Locale;
 
 /**
@@ -52,6 +55,17 @@ public enum Transport {
 
     public Class<? extends SocketChannel> socketChannel() {
         return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /**
+     * Makes client sockets of one address family. Without it Netty opens every client socket
+     * as a dual-stack IPv6 socket, which costs an extra {@code setsockopt(IPV6_V6ONLY)} per
+     * connect and shows IPv4 peers as {@code ::ffff:a.b.c.d}.
+     */
+    public ChannelFactory<SocketChannel> socketChannelFactory(boolean ipv6) {
+        SocketProtocolFamily family = ipv6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+        return this == EPOLL ? () -> new EpollSocketChannel(family)
+                : () -> new NioSocketChannel(SelectorProvider.provider(), family);
     }
 
     public String label() {
