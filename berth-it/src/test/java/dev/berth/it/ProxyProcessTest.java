@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,12 +29,6 @@ class ProxyProcessTest {
 
     @TempDir
     Path dir;
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.ofLiteral("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 
     @Test
     void aBadConfigExitsTwoWithEveryErrorAtItsLineAndColumn() throws Exception {
@@ -76,8 +67,8 @@ class ProxyProcessTest {
     void relaysToEchoServesAdminAndDrainsOnSigtermLettingATransferFinish() throws Exception {
         try (BerthProcess echo = BerthProcess.start("echo", "--bind", "127.0.0.1", "--port", "0")) {
             int echoPort = echo.awaitListeningPorts(1).getFirst();
-            int listenPort = freePort();
-            int adminPort = freePort();
+            int listenPort = Clients.freePort("127.0.0.1");
+            int adminPort = Clients.freePort("127.0.0.1");
             Path accessLog = dir.resolve("access.log");
             Path config = dir.resolve("proxy.yaml");
             Files.writeString(config, """
