@@ -114,19 +114,9 @@ class HealthCheckProcessTest {
         BerthProcess dead = backends.get(1);
         dead.signal("KILL");
         dead.awaitExit(Duration.ofSeconds(10));
-        long killed = System.nanoTime();
         List<Integer> whileNoticing = new ArrayList<>();
-        long outAfter = -1;
-        long deadline = killed + Duration.ofSeconds(10).toNanos();
-        while (whileNoticing.size() < MAX_CONNECTIONS_PER_PHASE && System.nanoTime() - deadline < 0) {
-            if (!admin.endpoint("echo", victim).path("healthy").asBoolean()) {
-                outAfter = System.nanoTime() - killed;
-                break;
-            }
-            whileNoticing.add(roundTrip(listenPort));
-        }
-        assertThat(outAfter).as("the killed endpoint left rotation").isNotNegative();
-        assertThat(Duration.ofNanos(outAfter)).as("time out of rotation (interval 200ms × unhealthy_threshold 2, + one interval)")
+        Duration outAfter = connectUntil(admin, victim, false, listenPort, whileNoticing);
+        assertThat(outAfter).as("time out of rotation (interval 200ms × unhealthy_threshold 2, + one interval)")
                 .isLessThan(OUT_OF_ROTATION_BOUND);
         JsonNode out = admin.endpoint("echo", victim);
         assertThat(out.path("health_check").asText()).isEqualTo("unhealthy");
@@ -151,19 +141,8 @@ class HealthCheckProcessTest {
         // Restart it on the same port: back after healthy_threshold passing checks, and taking traffic.
         BerthProcess restarted = start("echo", "--bind", "127.0.0.1", "--port", Integer.toString(victimPort));
         restarted.awaitListeningPorts(1);
-        long started = System.nanoTime();
-        List<Integer> whileReturning = new ArrayList<>();
-        long backAfter = -1;
-        deadline = started + Duration.ofSeconds(10).toNanos();
-        while (whileReturning.size() < MAX_CONNECTIONS_PER_PHASE && System.nanoTime() - deadline < 0) {
-            if (admin.endpoint("echo", victim).path("healthy").asBoolean()) {
-                backAfter = System.nanoTime() - started;
-                break;
-            }
-            whileReturning.add(roundTrip(listenPort));
-        }
-        assertThat(backAfter).as("the restarted endpoint came back").isNotNegative();
-        assertThat(Duration.ofNanos(backAfter)).as("time back in rotation (interval 200ms × healthy_threshold 2, + one interval)")
+        Duration backAfter = connectUntil(admin, victim, true, listenPort, new ArrayList<>());
+        assertThat(backAfter).as("time back in rotation (interval 200ms × healthy_threshold 2, + one interval)")
                 .isLessThan(OUT_OF_ROTATION_BOUND);
         assertThat(metric(admin, victim)).isEqualTo("1.0");
         JsonNode healthy = proxy.awaitRecord("endpoint healthy", r -> r.path("endpoint").asText().equals(victim), Duration.ofSeconds(5));
@@ -173,7 +152,28 @@ class HealthCheckProcessTest {
 
         assertThat(failures).as("client connections that failed, of " + connections).isEmpty();
         System.out.printf("out of rotation after %d ms (%d connections meanwhile), back after %d ms; %d connections, none failed%n",
-                outAfter / 1_000_000, whileNoticing.size(), backAfter / 1_000_000, connections);
+                outAfter.toMillis(), whileNoticing.size(), backAfter.toMillis(), connections);
+    }
+
+    /**
+     * Opens connections through the proxy, one after another, until {@code /clusters} says
+     * {@code endpoint} is {@code healthy} (or not); returns how long that took. At most
+     * {@link #MAX_CONNECTIONS_PER_PHASE} connections and 10 s; fails if it did not happen.
+     *
+     * @param made where the client ports of the connections made meanwhile go
+     */
+    private Duration connectUntil(AdminClient admin, String endpoint, boolean healthy, int listenPort, List<Integer> made)
+            throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(10).toNanos();
+        while (made.size() < MAX_CONNECTIONS_PER_PHASE && System.nanoTime() - deadline < 0) {
+            if (admin.endpoint("echo", endpoint).path("healthy").asBoolean() == healthy) {
+                return Duration.ofNanos(System.nanoTime() - start);
+            }
+            made.add(roundTrip(listenPort));
+        }
+        throw new AssertionError(endpoint + " did not become " + (healthy ? "healthy" : "unhealthy") + " within 10 s ("
+                + made.size() + " connections)");
     }
 
     private static String label(int port) {

@@ -22,9 +22,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +67,8 @@ class NginxInteropTest {
     @TempDir
     static Path dir;
 
+    /** Why nginx cannot run here ({@code null}: it can); each test is skipped with this reason. */
+    private static String unavailable;
     private static boolean v6;
     private static FakeUpstream echo;
     private static Process nginx;
@@ -90,8 +94,18 @@ class NginxInteropTest {
     @BeforeAll
     @Timeout(60)
     static void start() throws Exception {
-        assumeThat(Files.isExecutable(NGINX)).as("nginx installed (apt-get install nginx libnginx-mod-stream)").isTrue();
-        String loadModule = streamModule();
+        String loadModule;
+        if (!Files.isExecutable(NGINX)) {
+            unavailable = NGINX + " is not installed (Debian: apt-get install nginx libnginx-mod-stream)";
+            return;
+        } else if (Files.isRegularFile(STREAM_MODULE)) {
+            loadModule = "load_module " + STREAM_MODULE + ";";
+        } else if (streamBuiltIn()) {
+            loadModule = "";
+        } else {
+            unavailable = "nginx has no stream module (Debian: apt-get install libnginx-mod-stream)";
+            return;
+        }
         v6 = Loopback.ipv6Available();
         echo = new FakeUpstream(Loopback.V4, new FakeUpstream.Echo());
         nginxPort4 = Clients.freePort("127.0.0.1");
@@ -182,17 +196,17 @@ class NginxInteropTest {
         }
     }
 
-    /** {@code load_module ...;} for Debian's dynamic stream module, or nothing when nginx has it built in; skips without it. */
-    private static String streamModule() throws IOException, InterruptedException {
-        if (Files.isRegularFile(STREAM_MODULE)) {
-            return "load_module " + STREAM_MODULE + ";";
-        }
+    @BeforeEach
+    void nginxRunsHere() {
+        assumeThat(unavailable).as("skipped: %s", unavailable).isNull();
+    }
+
+    /** True when this nginx was built with the stream module in ({@code --with-stream}, not {@code =dynamic}). */
+    private static boolean streamBuiltIn() throws IOException, InterruptedException {
         Process p = new ProcessBuilder(NGINX.toString(), "-V").redirectErrorStream(true).start();
         String build = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assumeThat(build).as("nginx with the stream module (apt-get install libnginx-mod-stream)")
-                .containsPattern("--with-stream(\\s|$)");
-        return "";
+        return Pattern.compile("--with-stream(\\s|$)").matcher(build).find();
     }
 
     /** nginx-v1 is reached over IPv4, nginx-v2 over IPv6 where the host has it. */
