@@ -169,7 +169,7 @@ class NginxInteropTest {
         // LOCAL header, then send "ping\n" and expect it back from the echo behind nginx.
         for (String version : List.of("v1", "v2")) {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-                    .failFast("nginx exited: " + nginxOutput(), () -> !nginx.isAlive())
+                    .failFast("nginx exited", () -> assertThat(nginx.isAlive()).as(() -> "nginx running; it wrote:\n" + nginxOutput()).isTrue())
                     .until(() -> admin.endpoint("nginx-" + version, nginxEndpoint(version)).path("health_check").asText(),
                             "healthy"::equals);
         }
