@@ -49,12 +49,25 @@ class LauncherTest {
     }
 
     @Test
-    void demoShowsEveryByteComingBackAndExitsZero() throws Exception {
+    void demoShowsEveryByteComingBackADeniedClientAndAFailoverAndExitsZero() throws Exception {
         long start = System.nanoTime();
         Result r = run(Map.of("BERTH_JAR", BerthProcess.jar().toAbsolutePath().toString()), "demo");
-        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.status()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("proxy listening on 127.0.0.1:", "IPv4", "every byte came back, in order.", "access log", "reason DC",
                 "closed by client");
+        // The policy: 127.0.0.2 is closed at accept with PD, counted, and never reaches a backend.
+        assertThat(r.out()).containsPattern("127\\.0\\.0\\.2:\\d+ -> 127\\.0\\.0\\.1:\\d+: (closed|reset) by the proxy at once")
+                .contains("access log: reason PD, \"denied by policy: deny 127.0.0.2/32\", upstream null",
+                        "downstream_cx_denied_total{listener=\"demo-v4\"} 1.0",
+                        "the denied client never reached a backend.");
+        // The failover: backend b stops, the health check takes it out, new connections go to a.
+        assertThat(r.out()).contains("3. backend b fails", "backend b ", "stopped: its port now refuses connections",
+                        "health check: b healthy -> unhealthy after 2 failed checks (connection refused)",
+                        "exact, via a, first try", "cluster_endpoint_healthy{cluster=\"echo\",endpoint=", "} 0.0",
+                        "no new connection failed while backend b was down.")
+                .containsPattern("\\d+ new connections while b was down, 0 failed")
+                .doesNotContain("FAILED", "MISMATCH", "not found");
+        assertThat(r.err()).contains("connection denied by policy", "endpoint unhealthy");
         assertThat(r.err()).doesNotContain("LEAK", "Exception");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
     }

@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,12 +30,6 @@ class ProxyProcessTest {
 
     @TempDir
     Path dir;
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.ofLiteral("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 
     /** True when a connection to the port echoes {@code text} back. */
     private static boolean echoes(String ip, int port, String text) throws IOException {
@@ -85,8 +77,8 @@ class ProxyProcessTest {
     void relaysToEchoServesAdminAndDrainsOnSigtermLettingATransferFinish() throws Exception {
         try (BerthProcess echo = BerthProcess.start("echo", "--bind", "127.0.0.1", "--port", "0")) {
             int echoPort = echo.awaitListeningPorts(1).getFirst();
-            int listenPort = freePort();
-            int adminPort = freePort();
+            int listenPort = Clients.freePort("127.0.0.1");
+            int adminPort = Clients.freePort("127.0.0.1");
             Path accessLog = dir.resolve("access.log");
             Path config = dir.resolve("proxy.yaml");
             Files.writeString(config, """
@@ -143,9 +135,9 @@ class ProxyProcessTest {
     void sighupReloadsTheFileAndAnInvalidFileKeepsTheRunningConfig() throws Exception {
         try (BerthProcess echo = BerthProcess.start("echo", "--bind", "127.0.0.1", "--port", "0")) {
             int echoPort = echo.awaitListeningPorts(1).getFirst();
-            int first = freePort();
-            int second = freePort();
-            int adminPort = freePort();
+            int first = Clients.freePort("127.0.0.1");
+            int second = Clients.freePort("127.0.0.1");
+            int adminPort = Clients.freePort("127.0.0.1");
             Path config = dir.resolve("proxy.yaml");
             String template = """
                     admin:

@@ -40,7 +40,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,13 +214,8 @@ public final class ProxyServer {
         return server;
     }
 
-    /**
-     * A proxy running a fixed configuration (reloads find it unchanged).
-     *
-     * @param configJson ignored: {@code /config_dump} shows the running configuration itself
-     */
-    public static ProxyServer start(ProxyConfig config, int threads, ClusterManager.NameResolver resolver,
-                                    Supplier<String> configJson) throws BindFailedException {
+    /** A proxy running a fixed configuration (reloads find it unchanged). */
+    public static ProxyServer start(ProxyConfig config, int threads, ClusterManager.NameResolver resolver) throws BindFailedException {
         return start(ConfigSource.fixed(config, "in-process"), threads, resolver);
     }
 

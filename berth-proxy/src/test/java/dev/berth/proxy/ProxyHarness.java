@@ -32,7 +32,7 @@ final class ProxyHarness implements AutoCloseable {
     InetSocketAddress start(ProxyConfig config) throws Exception {
         proxy = ProxyServer.start(config, 1, host -> {
             throw new UnknownHostException(host);
-        }, () -> "{}");
+        });
         return proxy.listener("in").boundAddress();
     }
 

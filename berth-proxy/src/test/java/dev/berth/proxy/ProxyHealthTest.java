@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.proxy.cluster.Cluster;
 import dev.berth.proxy.cluster.UpstreamEndpoint;
 import dev.berth.proxy.config.ClusterConfig;
-import dev.berth.proxy.config.ConfigDump;
 import dev.berth.proxy.config.EndpointConfig;
 import dev.berth.proxy.config.HealthCheckConfig;
 import dev.berth.proxy.config.OutlierDetectionConfig;
@@ -96,7 +95,7 @@ class ProxyHealthTest {
 
     private InetSocketAddress start(ClusterConfig cluster, dev.berth.proxy.cluster.ClusterManager.NameResolver resolver) throws Exception {
         ProxyConfig config = TestConfigs.config(TestConfigs.listener("127.0.0.1", "backend", accessLog()), cluster);
-        proxy = ProxyServer.start(config, 1, resolver, () -> ConfigDump.toJson(config));
+        proxy = ProxyServer.start(config, 1, resolver);
         return proxy.listener("in").boundAddress();
     }
 

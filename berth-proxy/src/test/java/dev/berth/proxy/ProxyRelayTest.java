@@ -74,7 +74,7 @@ class ProxyRelayTest {
     private InetSocketAddress start(ProxyConfig config) throws Exception {
         proxy = ProxyServer.start(config, 1, host -> {
             throw new java.net.UnknownHostException(host);
-        }, () -> "{}");
+        });
         return proxy.listener("in").boundAddress();
     }
 

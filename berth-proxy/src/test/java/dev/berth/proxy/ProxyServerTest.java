@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.proxy.config.ClusterConfig;
-import dev.berth.proxy.config.ConfigDump;
 import dev.berth.proxy.config.EndpointConfig;
 import dev.berth.proxy.config.ListenerConfig;
 import dev.berth.proxy.config.ProxyConfig;
@@ -76,7 +75,7 @@ class ProxyServerTest {
     private InetSocketAddress start(ProxyConfig config) throws Exception {
         proxy = ProxyServer.start(config, 1, host -> {
             throw new UnknownHostException(host);
-        }, () -> ConfigDump.toJson(config));
+        });
         return proxy.listener("in").boundAddress();
     }
 
@@ -354,7 +353,7 @@ class ProxyServerTest {
                 throw new UnknownHostException(host);
             }
             return now;
-        }, () -> "{}");
+        });
         InetSocketAddress p = proxy.listener("in").boundAddress();
         assertThat(exchange(p, "one".getBytes())).isEqualTo("one".getBytes());
         assertThat(a.accepted()).isEqualTo(1);
@@ -398,7 +397,7 @@ class ProxyServerTest {
                     List.of(new EndpointConfig("dual.test", live.port(), 1)), ClusterConfig.LbPolicy.ROUND_ROBIN,
                     Duration.ofSeconds(5), 100, 3, Duration.ofMinutes(1));
             ProxyConfig config = TestConfigs.config(listener(), c);
-            proxy = ProxyServer.start(config, 1, host -> new InetAddress[] {v6, V4}, () -> "{}");
+            proxy = ProxyServer.start(config, 1, host -> new InetAddress[] {v6, V4});
             InetSocketAddress p = proxy.listener("in").boundAddress();
             for (int i = 0; i < 2; i++) { // round robin puts the black hole first for one of them
                 long t0 = System.nanoTime();
