@@ -192,7 +192,8 @@ class ProxyRelayTest {
 
     @Test
     void clientHalfCloseIsForwardedAndTheOtherDirectionKeepsFlowing() throws Exception {
-        FakeUpstream up = upstream("127.0.0.1", new FakeUpstream.Source(1 << 20, 3));
+        // The endpoint answers only after the client's FIN: the reply flows after the half-close.
+        FakeUpstream up = upstream("127.0.0.1", new FakeUpstream.Reply(1 << 20, 3));
         try (Socket s = connect(start("127.0.0.1", up))) {
             s.getOutputStream().write("request".getBytes());
             s.shutdownOutput();
@@ -200,7 +201,7 @@ class ProxyRelayTest {
             assertThat(s.getInputStream().readAllBytes()).hasSize(1 << 20);
         }
         JsonNode r = awaitRecord();
-        assertThat(r.get("first_fin").asText()).isEqualTo("downstream");
+        assertThat(r.get("first_fin").asText()).as(r.toString()).isEqualTo("downstream");
         assertThat(r.get("termination").asText()).isEqualTo("fin");
         assertThat(up.connections().getFirst().bytesRead.get()).isEqualTo(7);
     }

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FakeUpstream implements AutoCloseable {
 
     /** What the upstream does with each connection. */
-    public sealed interface Behaviour permits Echo, Greet, Source, Sink, ResetAfter {}
+    public sealed interface Behaviour permits Echo, Greet, Source, Reply, Sink, ResetAfter {}
 
     /** Echo everything; on the client's FIN, finish echoing and send FIN. */
     public record Echo() implements Behaviour {}
@@ -32,6 +32,9 @@ public final class FakeUpstream implements AutoCloseable {
 
     /** Send {@code bytes} seeded-random bytes, then FIN; keep reading (counting) until the client's FIN. */
     public record Source(long bytes, long seed) implements Behaviour {}
+
+    /** Reads until the peer's FIN, then writes {@code bytes} seeded random bytes and a FIN: a reply that can only start after a half-close. */
+    public record Reply(long bytes, long seed) implements Behaviour {}
 
     /** Read and count everything, send nothing; FIN after the client's FIN. */
     public record Sink() implements Behaviour {}
@@ -111,17 +114,14 @@ public final class FakeUpstream implements AutoCloseable {
                 }
                 case Source src -> {
                     Thread reader = Thread.ofVirtual().start(() -> drain(in, buf.clone(), c));
-                    Random random = new Random(src.seed());
-                    byte[] chunk = new byte[64 * 1024];
-                    for (long left = src.bytes(); left > 0; ) {
-                        random.nextBytes(chunk);
-                        int n = (int) Math.min(chunk.length, left);
-                        out.write(chunk, 0, n);
-                        c.bytesWritten.addAndGet(n);
-                        left -= n;
-                    }
+                    writeRandom(out, src.bytes(), src.seed(), c);
                     s.shutdownOutput();
                     reader.join();
+                }
+                case Reply r -> {
+                    drain(in, buf, c);
+                    writeRandom(out, r.bytes(), r.seed(), c);
+                    s.shutdownOutput();
                 }
                 case Sink k -> {
                     drain(in, buf, c);
@@ -155,6 +155,18 @@ public final class FakeUpstream implements AutoCloseable {
         }
         c.sawFin = true;
         s.shutdownOutput();
+    }
+
+    private static void writeRandom(OutputStream out, long bytes, long seed, Conn c) throws IOException {
+        Random random = new Random(seed);
+        byte[] chunk = new byte[64 * 1024];
+        for (long left = bytes; left > 0; ) {
+            random.nextBytes(chunk);
+            int n = (int) Math.min(chunk.length, left);
+            out.write(chunk, 0, n);
+            c.bytesWritten.addAndGet(n);
+            left -= n;
+        }
     }
 
     private static void drain(InputStream in, byte[] buf, Conn c) {

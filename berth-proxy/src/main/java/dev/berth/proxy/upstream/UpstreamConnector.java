@@ -284,6 +284,7 @@ public final class UpstreamConnector {
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channelFactory(transport.socketChannelFactory(ipv6))
+                .disableResolver() // endpoints are resolved addresses; skip the resolver-group lookup per connect
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))

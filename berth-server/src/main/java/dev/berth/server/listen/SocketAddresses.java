@@ -1,6 +1,7 @@
 package dev.berth.server.listen;
 
 import dev.berth.ip.IpAddresses;
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,6 +38,9 @@ public final class SocketAddresses {
      * {@code 0:0:0:0:0:0:0:1}), with its {@code %scope} when it has one.
      */
     public static String ip(InetAddress ip) {
+        if (ip instanceof Inet4Address) {
+            return ip.getHostAddress(); // already canonical, and formatted on every access-log line
+        }
         return IpAddresses.toCanonicalString(ip);
     }
 
