@@ -14,6 +14,9 @@ import dev.berth.proxy.listener.ProxyListener;
 import dev.berth.proxy.metrics.ProxyMetrics;
 import dev.berth.proxy.observe.ProxyObserver;
 import dev.berth.proxy.observe.ReasonCode;
+import dev.berth.proxy.portpressure.PortExhaustionObserver;
+import dev.berth.proxy.portpressure.PortPressureMonitor;
+import dev.berth.proxy.portpressure.UpstreamSocketsReport;
 import dev.berth.proxy.relay.ProxyConnection;
 import dev.berth.proxy.upstream.UpstreamConnector;
 import dev.berth.server.listen.BindFailedException;
@@ -23,6 +26,7 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -67,6 +71,7 @@ public final class ProxyServer {
     private final List<ProxyListener> listeners = new ArrayList<>();
     private final Map<String, AccessLogWriter> writers = new HashMap<>();
     private final ProxyMetrics metrics;
+    private final PortPressureMonitor portPressure;
     private final AdminServer admin;
     private final Supplier<String> configJson;
     private final CompletableFuture<String> drainRequested = new CompletableFuture<>();
@@ -96,7 +101,10 @@ public final class ProxyServer {
             }
         }
         this.metrics = new ProxyMetrics(config.listeners().stream().map(ListenerConfig::name).toList(), clusters.clusters());
-        ProxyObserver observer = ProxyObserver.of(List.of(metrics, new AccessLogObserver(byListener)));
+        // A lambda, not clusters::clusters: it reads the field at every sample, so it follows a replaced manager.
+        this.portPressure = PortPressureMonitor.start(() -> clusters.clusters(), metrics.registry());
+        ProxyObserver observer = ProxyObserver.of(List.of(metrics, new AccessLogObserver(byListener),
+                new PortExhaustionObserver(metrics.registry())));
         for (ListenerConfig lc : config.listeners()) {
             Cluster cluster = clusters.cluster(lc.cluster());
             UpstreamConnector connector = new UpstreamConnector(transport, cluster.config(), observer, lc.bufferBytes(), lc.tcpNoDelay());
@@ -246,6 +254,7 @@ public final class ProxyServer {
         for (AccessLogWriter w : writers.values()) {
             w.close();
         }
+        portPressure.close();
         metrics.close();
     }
 
@@ -290,6 +299,11 @@ public final class ProxyServer {
         @Override
         public void drain() {
             drainRequested.complete("POST /drain");
+        }
+
+        @Override
+        public String diagSockets(boolean json) throws IOException {
+            return UpstreamSocketsReport.live(() -> clusters.clusters()).render(Instant.now(), json);
         }
     }
 }

@@ -32,6 +32,7 @@ public final class AccessLogFormat {
             writeNullable(g, "upstream", c.upstreamEndpoint());
             writeNullable(g, "upstream_local", c.upstreamLocal() == null ? null : SocketAddresses.format(c.upstreamLocal()));
             g.writeNumberField("connect_attempts", c.connectAttempts());
+            writeNullable(g, "cause", c.connectFailure() == null ? null : c.connectFailure().label());
             g.writeNumberField("bytes_received", c.bytesFromDownstream());
             g.writeNumberField("bytes_sent", c.bytesToDownstream());
             writeNullable(g, "first_fin", c.firstFin() == null ? null : c.firstFin().label());

@@ -33,7 +33,7 @@ public final class HealthChecker implements AutoCloseable {
         this.loop = loop;
         this.clusters = clusters.stream().filter(c -> c.config().healthCheck() != null).toList();
         for (Cluster c : this.clusters) {
-            probes.put(c, new Probe(c.config().healthCheck(), c.config().proxyProtocol(), loop, channelType));
+            probes.put(c, new Probe(c.config(), loop, channelType));
         }
     }
 
