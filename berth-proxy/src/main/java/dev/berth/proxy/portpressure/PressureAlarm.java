@@ -1,13 +1,15 @@
 package dev.berth.proxy.portpressure;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * When to log an endpoint's port pressure: a warning when it reaches the threshold, repeated at
- * most once per {@code repeatNanos} while it stays there, and one all-clear when it drops below.
- * A flapping endpoint therefore costs at most two lines per interval. Time is passed in.
+ * When to log an endpoint's port pressure: a warning when it reaches the threshold, at most once
+ * per {@code repeatNanos} (while it stays there, or flaps around it), and one all-clear when a
+ * warned-about spell ends. An endpoint therefore costs at most two lines per interval. Time is
+ * passed in.
  */
 final class PressureAlarm {
 
@@ -20,8 +22,10 @@ final class PressureAlarm {
 
     private final double threshold;
     private final long repeatNanos;
-    // Endpoints at or above the threshold, with when they were last warned about.
-    private final Map<String, Long> above = new HashMap<>();
+    // When each endpoint was last warned about, kept after it clears so that flapping is rate-limited too.
+    private final Map<String, Long> warnedAt = new HashMap<>();
+    // Endpoints whose current spell above the threshold was warned about: they get an all-clear.
+    private final Set<String> raised = new HashSet<>();
 
     PressureAlarm(double threshold, long repeatNanos) {
         this.threshold = threshold;
@@ -29,19 +33,21 @@ final class PressureAlarm {
     }
 
     Action observe(String key, double ratio, long nowNanos) {
-        Long warned = above.get(key);
         if (ratio >= threshold) {
-            if (warned == null || nowNanos - warned >= repeatNanos) {
-                above.put(key, nowNanos);
+            Long last = warnedAt.get(key);
+            if (last == null || nowNanos - last >= repeatNanos) {
+                warnedAt.put(key, nowNanos);
+                raised.add(key);
                 return Action.WARN;
             }
             return Action.NONE;
         }
-        return above.remove(key) != null ? Action.CLEAR : Action.NONE;
+        return raised.remove(key) ? Action.CLEAR : Action.NONE;
     }
 
     /** Forgets endpoints that are gone (a DNS change, a reload). */
     void retainOnly(Set<String> keys) {
-        above.keySet().retainAll(keys);
+        warnedAt.keySet().retainAll(keys);
+        raised.retainAll(keys);
     }
 }

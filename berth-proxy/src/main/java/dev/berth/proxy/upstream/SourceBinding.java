@@ -1,5 +1,7 @@
 package dev.berth.proxy.upstream;
 
+import dev.berth.dial.AttemptRecord;
+import dev.berth.proxy.observe.ConnectFailure;
 import dev.berth.server.listen.SocketAddresses;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -92,6 +94,30 @@ public final class SourceBinding {
             return null;
         }
         return new InetSocketAddress(source, 0);
+    }
+
+    /**
+     * True when a connect to {@code remote} binds the source address without
+     * {@code IP_BIND_ADDRESS_NO_PORT} (NIO): its port is then taken at bind time, for every destination.
+     */
+    public boolean bindsPortFirst(InetSocketAddress remote) {
+        return !noPort && localFor(remote) != null;
+    }
+
+    /** Why a connect to {@code remote} failed. */
+    public ConnectFailure failure(Throwable cause, InetSocketAddress remote) {
+        return ConnectFailures.of(cause, bindsPortFirst(remote));
+    }
+
+    /** Why a Happy Eyeballs attempt failed. */
+    public ConnectFailure failure(AttemptRecord attempt) {
+        return ConnectFailures.of(attempt, bindsPortFirst(attempt.address()));
+    }
+
+    /** The words for {@link ConnectFailure#SOURCE_UNAVAILABLE}. */
+    public String unavailable() {
+        return "source_address " + (source == null ? "" : SocketAddresses.ip(source) + " ")
+                + "is not an address of this host (EADDRNOTAVAIL at bind)";
     }
 
     /**

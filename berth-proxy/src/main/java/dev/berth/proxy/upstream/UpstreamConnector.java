@@ -146,7 +146,7 @@ public final class UpstreamConnector {
             cluster.connectFailed(endpoint);
             Throwable cause = done.cause();
             boolean timedOut = cause instanceof ConnectTimeoutException;
-            ConnectFailure why = ConnectFailures.of(cause);
+            ConnectFailure why = source.failure(cause, endpoint.address());
             conn.info().connectFailed(why);
             observer.upstreamConnectFailed(conn.info(), endpoint.label(), timedOut);
             Set<Endpoint> next = new HashSet<>(tried);
@@ -209,7 +209,7 @@ public final class UpstreamConnector {
                 if (e != null) {
                     conn.cluster().connectFailed(e);
                 }
-                conn.info().connectFailed(ConnectFailures.of(attempt));
+                conn.info().connectFailed(source.failure(attempt));
                 observer.upstreamConnectFailed(conn.info(), SocketAddresses.format(attempt.address()), false);
             }
         };
@@ -268,8 +268,7 @@ public final class UpstreamConnector {
                     && cause.getMessage().toLowerCase(Locale.ROOT).contains("address already in use")
                     ? "EADDRINUSE: bound without IP_BIND_ADDRESS_NO_PORT, every port is held for all endpoints" : "EADDRNOTAVAIL")
                     + "; see upstream_port_pressure_ratio and GET /diag/sockets)";
-            case SOURCE_UNAVAILABLE -> "source_address " + (source.address() == null ? "" : SocketAddresses.ip(source.address()) + " ")
-                    + "is not an address of this host (EADDRNOTAVAIL at bind)";
+            case SOURCE_UNAVAILABLE -> source.unavailable();
             default -> String.valueOf(cause.getMessage());
         };
         return "endpoint " + endpoint.label() + ": " + m;

@@ -9,6 +9,7 @@ import dev.berth.dial.Resolver;
 import dev.berth.proxy.cluster.UpstreamEndpoint;
 import dev.berth.proxy.config.ClusterConfig;
 import dev.berth.proxy.config.HealthCheckConfig;
+import dev.berth.proxy.observe.ConnectFailure;
 import dev.berth.proxy.proxyprotocol.ProxyHeaderEncoder;
 import dev.berth.proxy.upstream.SourceBinding;
 import io.netty.bootstrap.Bootstrap;
@@ -185,7 +186,8 @@ public final class Probe {
                 channel = f.channel();
                 f.addListener(done -> {
                     if (!done.isSuccess() && !done.isCancelled()) {
-                        fail(describe(done.cause()));
+                        fail(source.failure(done.cause(), endpoint.address()) == ConnectFailure.SOURCE_UNAVAILABLE
+                                ? source.unavailable() : describe(done.cause()));
                     }
                 });
             }
