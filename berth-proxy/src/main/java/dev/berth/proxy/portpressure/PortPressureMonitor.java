@@ -188,7 +188,7 @@ public final class PortPressureMonitor implements AutoCloseable {
         log.atWarn().setMessage("upstream port pressure")
                 .addKeyValue("cluster", p.cluster()).addKeyValue("endpoint", p.endpoint()).addKeyValue("source", p.source())
                 .addKeyValue("sockets", p.sockets()).addKeyValue("usable", p.usable()).addKeyValue("percent", p.percent())
-                .addKeyValue("level", p.ratio() >= CRITICAL_RATIO ? "critical" : "warning")
+                .addKeyValue("severity", p.ratio() >= CRITICAL_RATIO ? "critical" : "warning")
                 .addKeyValue("detail", "connections to " + p.endpoint() + from + " hold " + p.sockets() + " of the "
                         + p.usable() + " usable ephemeral ports (" + p.percent() + "%, range " + use.pool().range() + ")"
                         + (p.states().isEmpty() ? "" : ": " + p.states()) + "; when none is left, connects to it fail with"

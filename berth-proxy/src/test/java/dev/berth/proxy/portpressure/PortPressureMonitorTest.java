@@ -204,7 +204,7 @@ class PortPressureMonitorTest {
             Map<String, Object> f = fields(e);
             assertThat(f).containsEntry("cluster", "a").containsEntry("endpoint", "127.0.0.1:7001")
                     .containsEntry("source", "127.0.0.1").containsEntry("sockets", 6).containsEntry("usable", 8)
-                    .containsEntry("percent", 75L).containsEntry("level", "warning");
+                    .containsEntry("percent", 75L).containsEntry("severity", "warning");
             assertThat((String) f.get("detail")).isEqualTo("connections to 127.0.0.1:7001 from 127.0.0.1 hold 6 of the 8"
                     + " usable ephemeral ports (75%, range 50000-50009): 5 ESTABLISHED, 1 TIME_WAIT; when none is left,"
                     + " connects to it fail with EADDRNOTAVAIL (reason UF, cause ports_exhausted) while other endpoints are"
@@ -228,7 +228,7 @@ class PortPressureMonitorTest {
                 () -> PortUseReader.procfs(states.getFirst().procfs(), ByteOrder.LITTLE_ENDIAN).read(), LOOPBACK, registry);
         m.sample(0);
         assertThat(records("upstream port pressure")).singleElement()
-                .satisfies(e -> assertThat(fields(e)).containsEntry("level", "critical").containsEntry("percent", 100L));
+                .satisfies(e -> assertThat(fields(e)).containsEntry("severity", "critical").containsEntry("percent", 100L));
         states.removeFirst();
         m.sample(1);
         m.sample(2);
