@@ -5,8 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.proxy.cluster.UpstreamEndpoint;
 import dev.berth.proxy.config.ClusterConfig;
 import dev.berth.proxy.config.HealthCheckConfig;
+import dev.berth.proxy.config.OutlierDetectionConfig;
 import dev.berth.proxy.config.ProxyConfig;
 import dev.berth.testing.FakeUpstream;
 import java.io.IOException;
@@ -80,6 +82,16 @@ class PortPressureProxyTest {
         }
     }
 
+    /** A client the proxy turns away: closed without a byte (a reset, when its bytes had arrived). */
+    private static void turnedAway(InetSocketAddress proxy) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(proxy, 5000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write('x');
+            assertThat(ProxyHarness.closedByPeer(s)).isTrue();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"epoll", "nio"})
     void upstreamConnectionsAndHealthChecksLeaveFromTheSourceAddress(String transport) throws Exception {
@@ -111,14 +123,18 @@ class PortPressureProxyTest {
         upstream = new FakeUpstream(LO, new FakeUpstream.Echo());
         // 192.0.2.1 (TEST-NET-1) is on no interface: bind() fails with EADDRNOTAVAIL, and no packet leaves.
         ClusterConfig c = TestConfigs.cluster("pinned", List.of(upstream.address()))
-                .withSourceAddress(InetAddress.ofLiteral("192.0.2.1"));
+                .withSourceAddress(InetAddress.ofLiteral("192.0.2.1"))
+                .withOutlierDetection(new OutlierDetectionConfig(1, Duration.ofSeconds(30), Duration.ofMinutes(5), 100));
         InetSocketAddress p = start(transport, c);
-        assertThat(exchange(p, "x".getBytes())).isEmpty();
+        turnedAway(p);
         JsonNode r = harness.awaitRecords(1).getLast();
         assertThat(r.get("reason").asText()).isEqualTo("UF");
         assertThat(r.get("cause").asText()).isEqualTo("source_unavailable");
         assertThat(r.get("detail").asText()).isEqualTo("endpoint " + upstream.address().getHostString() + ":" + upstream.port()
                 + ": source_address 192.0.2.1 is not an address of this host (EADDRNOTAVAIL at bind)");
+        UpstreamEndpoint e = harness.proxy().clusters().cluster("pinned").endpoints().getFirst();
+        assertThat(e.outlier().ejected()).as("this host failed, not the endpoint: no ejection").isFalse();
+        assertThat(e.connectFailures()).isZero();
         assertThat(harness.metric("upstream_cx_ports_exhausted_total",
                 "cluster=\"pinned\",endpoint=\"127.0.0.1:" + upstream.port() + "\"")).isZero();
     }
@@ -130,7 +146,7 @@ class PortPressureProxyTest {
             dead = s.getLocalPort();
         }
         InetSocketAddress p = start("epoll", TestConfigs.cluster("app", List.of(new InetSocketAddress(LO, dead))));
-        assertThat(exchange(p, "x".getBytes())).isEmpty();
+        turnedAway(p);
         JsonNode r = harness.awaitRecords(1).getLast();
         assertThat(r.get("reason").asText()).isEqualTo("UF");
         assertThat(r.get("cause").asText()).isEqualTo("refused");

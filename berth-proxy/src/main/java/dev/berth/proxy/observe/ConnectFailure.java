@@ -21,6 +21,14 @@ public enum ConnectFailure {
     /** Anything else; the access log's {@code detail} has the error. */
     OTHER;
 
+    /**
+     * True when this host, not the endpoint, failed: no local port, no such source address.
+     * Such failures do not count towards the endpoint's outlier detection.
+     */
+    public boolean local() {
+        return this == PORTS_EXHAUSTED || this == SOURCE_UNAVAILABLE;
+    }
+
     /** {@code ports_exhausted}, as in the access log. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);

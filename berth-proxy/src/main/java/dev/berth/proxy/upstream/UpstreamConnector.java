@@ -143,10 +143,12 @@ public final class UpstreamConnector {
                 pending.release();
                 return; // the client left: an abandoned attempt says nothing about the endpoint
             }
-            cluster.connectFailed(endpoint);
             Throwable cause = done.cause();
             boolean timedOut = cause instanceof ConnectTimeoutException;
             ConnectFailure why = source.failure(cause, endpoint.address());
+            if (!why.local()) {
+                cluster.connectFailed(endpoint); // outlier detection judges the endpoint, not this host's ports
+            }
             conn.info().connectFailed(why);
             observer.upstreamConnectFailed(conn.info(), endpoint.label(), timedOut);
             Set<Endpoint> next = new HashSet<>(tried);
@@ -206,10 +208,11 @@ public final class UpstreamConnector {
             @Override
             public void attemptFailed(AttemptRecord attempt) {
                 UpstreamEndpoint e = byAddress(siblings, attempt.address());
-                if (e != null) {
+                ConnectFailure why = source.failure(attempt);
+                if (e != null && !why.local()) {
                     conn.cluster().connectFailed(e);
                 }
-                conn.info().connectFailed(source.failure(attempt));
+                conn.info().connectFailed(why);
                 observer.upstreamConnectFailed(conn.info(), SocketAddresses.format(attempt.address()), false);
             }
         };
