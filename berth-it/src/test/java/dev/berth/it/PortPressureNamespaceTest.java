@@ -130,6 +130,13 @@ class PortPressureNamespaceTest {
         return out;
     }
 
+    /** The first access-log record of a connection on {@code listener}. */
+    private JsonNode awaitAccessLog(String listener) {
+        return await().atMost(Duration.ofSeconds(20)).until(
+                () -> accessLog().stream().filter(r -> r.get("listener").asText().equals(listener)).findFirst().orElse(null),
+                r -> r != null);
+    }
+
     private static JsonNode destination(JsonNode report, int port) {
         return StreamSupport.stream(report.get("pressure").spliterator(), false)
                 .filter(p -> p.get("port").asInt() == port).findFirst().orElse(null);
@@ -160,9 +167,7 @@ class PortPressureNamespaceTest {
 
         // The eleventh client (through the other listener, whose client pool is still empty).
         script.ok("connect eleventh 127.0.0.1 15003");
-        JsonNode closed = await().atMost(Duration.ofSeconds(20)).until(
-                () -> accessLog().stream().filter(r -> r.get("listener").asText().equals("to-a-too")).findFirst().orElse(null),
-                r -> r != null);
+        JsonNode closed = awaitAccessLog("to-a-too");
         assertThat(closed.get("reason").asText()).isEqualTo("UF");
         assertThat(closed.get("cause").asText()).isEqualTo("ports_exhausted");
         assertThat(closed.get("upstream").asText()).isEqualTo("127.0.0.1:7001");
@@ -224,9 +229,7 @@ class PortPressureNamespaceTest {
 
         // Each endpoint holds half the pool, yet none is left for either: bind() took each port for every destination.
         script.ok("connect eleventh 127.0.0.1 15003 lport=41200");
-        JsonNode closed = await().atMost(Duration.ofSeconds(20)).until(
-                () -> accessLog().stream().filter(r -> r.get("listener").asText().equals("to-a-too")).findFirst().orElse(null),
-                r -> r != null);
+        JsonNode closed = awaitAccessLog("to-a-too");
         assertThat(closed.get("reason").asText()).isEqualTo("UF");
         assertThat(closed.get("cause").asText()).isEqualTo("ports_exhausted");
         assertThat(closed.get("detail").asText()).contains("EADDRINUSE");

@@ -1,5 +1,7 @@
 package dev.berth.proxy;
 
+import static dev.berth.proxy.ProxyHarness.exchange;
+import static dev.berth.proxy.ProxyHarness.refusedService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -72,26 +74,6 @@ class PortPressureProxyTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static byte[] exchange(InetSocketAddress proxy, byte[] data) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(proxy, 5000);
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(data);
-            s.shutdownOutput();
-            return s.getInputStream().readAllBytes();
-        }
-    }
-
-    /** A client the proxy turns away: closed without a byte (a reset, when its bytes had arrived). */
-    private static void turnedAway(InetSocketAddress proxy) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(proxy, 5000);
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write('x');
-            assertThat(ProxyHarness.closedByPeer(s)).isTrue();
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"epoll", "nio"})
     void upstreamConnectionsAndHealthChecksLeaveFromTheSourceAddress(String transport) throws Exception {
@@ -126,7 +108,7 @@ class PortPressureProxyTest {
                 .withSourceAddress(InetAddress.ofLiteral("192.0.2.1"))
                 .withOutlierDetection(new OutlierDetectionConfig(1, Duration.ofSeconds(30), Duration.ofMinutes(5), 100));
         InetSocketAddress p = start(transport, c);
-        turnedAway(p);
+        refusedService(p, "x".getBytes());
         JsonNode r = harness.awaitRecords(1).getLast();
         assertThat(r.get("reason").asText()).isEqualTo("UF");
         assertThat(r.get("cause").asText()).isEqualTo("source_unavailable");
@@ -146,7 +128,7 @@ class PortPressureProxyTest {
             dead = s.getLocalPort();
         }
         InetSocketAddress p = start("epoll", TestConfigs.cluster("app", List.of(new InetSocketAddress(LO, dead))));
-        turnedAway(p);
+        refusedService(p, "x".getBytes());
         JsonNode r = harness.awaitRecords(1).getLast();
         assertThat(r.get("reason").asText()).isEqualTo("UF");
         assertThat(r.get("cause").asText()).isEqualTo("refused");
