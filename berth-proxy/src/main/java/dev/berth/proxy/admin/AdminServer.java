@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin endpoint: {@code GET /ready}, {@code GET /metrics}, {@code GET /clusters},
- * {@code GET /config_dump}, {@code GET /diag/sockets}, {@code POST /drain}. Small requests only (bodies up to 8 KiB);
- * it binds where the config says, loopback by default.
+ * {@code GET /config_dump}, {@code GET /diag/sockets}, {@code POST /drain}. Small requests only
+ * (bodies up to 8 KiB); it binds where the config says, loopback by default.
  */
 public final class AdminServer {
 
