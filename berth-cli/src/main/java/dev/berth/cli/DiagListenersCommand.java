@@ -4,6 +4,8 @@ import dev.berth.sockdiag.ListenerAudit;
 import dev.berth.sockdiag.ListenersReport;
 import dev.berth.sockdiag.Severity;
 import dev.berth.sockdiag.SnapshotReader;
+import dev.berth.sockdiag.format.DiagJson;
+import dev.berth.sockdiag.format.DiagText;
 import dev.berth.sockdiag.procfs.SocketEntry;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -12,10 +14,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code berth diag listeners}: every listening socket, its bind class, its process and how exposed it is. */
 @Command(

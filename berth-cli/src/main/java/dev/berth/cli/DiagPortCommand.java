@@ -3,15 +3,17 @@ package dev.berth.cli;
 import dev.berth.sockdiag.PortAnalyzer;
 import dev.berth.sockdiag.PortReport;
 import dev.berth.sockdiag.SnapshotReader;
+import dev.berth.sockdiag.format.DiagJson;
+import dev.berth.sockdiag.format.DiagText;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code berth diag port PORT}: who listens on a port, where it lies, and what binding it would do. */
 @Command(

@@ -4,6 +4,8 @@ import dev.berth.sockdiag.Snapshot;
 import dev.berth.sockdiag.SnapshotReader;
 import dev.berth.sockdiag.SocketsAnalyzer;
 import dev.berth.sockdiag.SocketsReport;
+import dev.berth.sockdiag.format.DiagJson;
+import dev.berth.sockdiag.format.DiagText;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,11 +14,11 @@ import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code berth diag sockets}: socket states, ephemeral-port pressure, TIME_WAIT, kernel settings, counters, descriptors. */
 @Command(

@@ -5,6 +5,7 @@ import dev.berth.ip.AddressClass;
 import dev.berth.ip.IpAddress;
 import dev.berth.ip.probe.Ipv6ProbeReport;
 import dev.berth.ip.probe.ProbeAnswer;
+import dev.berth.sockdiag.format.JsonObject;
 import java.io.IOException;
 
 /**

@@ -37,6 +37,10 @@ final class ConnectErrors {
     /** What happened, in words; EADDRNOTAVAIL is explained as what it means for a connect. */
     static String describe(Throwable error, InetSocketAddress destination) {
         String m = lower(error);
+        if (m.contains("cannot assign requested address") && m.startsWith("bind(")) {
+            // epoll names the call: a bound source address that is not one of this host's.
+            return "source address not available (EADDRNOTAVAIL at bind: it is not an address of this host)";
+        }
         if (m.contains("cannot assign requested address")) {
             // The JDK reports this as BindException "Cannot assign requested address": for a connect
             // it means no free local port is left for this destination (or the source IP is gone).

@@ -16,6 +16,8 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -35,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * then gets {@code channelActive} and the bootstrap's {@code AUTO_READ} setting. Losers are
  * closed: one still in SYN-SENT leaves no trace; one that completed its handshake is closed
  * normally. The race runs on one event loop of the bootstrap's group; the overall deadline
- * replaces {@code CONNECT_TIMEOUT_MILLIS}.
+ * replaces {@code CONNECT_TIMEOUT_MILLIS}. A local address set on the bootstrap (a source address)
+ * is bound by the attempts of its family only; attempts of the other family connect unbound.
  *
  * <pre>{@code
  * NettyDialer dialer = new NettyDialer(DialOptions.defaults());
@@ -171,6 +174,11 @@ public final class NettyDialer {
                     .handler(new Placeholder())
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
+            // A template's local (source) address binds the attempts of its own family; the others go unbound.
+            if (template.config().localAddress() instanceof InetSocketAddress local
+                    && Family.of(local.getAddress()) != attempt.family()) {
+                b.localAddress((SocketAddress) null);
+            }
             var connect = b.connect(attempt.address());
             channels.put(attempt, connect.channel());
             // Always hand the result back through the loop: a connect can fail synchronously,

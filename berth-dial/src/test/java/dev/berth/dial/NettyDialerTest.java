@@ -21,6 +21,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
@@ -310,6 +311,19 @@ class NettyDialerTest {
         FakeResolver resolver = new FakeResolver().answer(Family.IPV6, "::1").answer(Family.IPV4, "::ffff:127.0.0.1");
         Channel ch = dial(bootstrap(transport), resolver, DialOptions.defaults()).get();
         assertThat(((InetSocketAddress) ch.remoteAddress()).getAddress()).isEqualTo(V4);
+        assertThat(events).containsExactly("start ipv6", "failed ipv6 refused", "start ipv4", "won ipv4");
+        assertFdsBackToBaseline(ch);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    void aSourceAddressOnTheBootstrapBindsTheAttemptsOfItsFamilyOnly(String transport) throws Exception {
+        peers.listen(V4);
+        InetAddress source = InetAddress.ofLiteral("127.0.0.2");
+        Bootstrap b = bootstrap(transport).localAddress(new InetSocketAddress(source, 0));
+        Channel ch = dial(b, bothLoopbacks(), DialOptions.defaults()).get();
+        assertThat(((InetSocketAddress) ch.localAddress()).getAddress()).isEqualTo(source);
+        // Refused, not a bind error: the IPv6 attempt was a real connect, left unbound.
         assertThat(events).containsExactly("start ipv6", "failed ipv6 refused", "start ipv4", "won ipv4");
         assertFdsBackToBaseline(ch);
     }

@@ -32,7 +32,7 @@ import java.util.Map;
  *
  * <pre>
  * listen NAME tcp4|tcp6|udp4|udp6 ADDR PORT [v6only=0|1] [backlog=N]   -> ok NAME port=P
- * connect NAME ADDR PORT [count=N] [bind=ADDR] [noport] [nonblock]      -> ok NAME ports=a,b | err NAME ERRNO done=K ports=...
+ * connect NAME ADDR PORT [count=N] [bind=ADDR] [lport=P] [noport] [nonblock]  -> ok NAME ports=a,b | err NAME ERRNO done=K ports=...
  * churn LISTENER ADDR PORT count=N    connect, accept, close the client first, then the server side -> ok | err
  * accept LISTENER NAME                accepts one connection and keeps it as NAME -> ok NAME
  * close NAME [linger0]                closes NAME's sockets, with SO_LINGER {1, 0} (a reset, no TIME_WAIT) if asked -> ok NAME
@@ -171,8 +171,11 @@ public final class SocketScript {
                 if (opts.containsKey("noport")) {
                     setInt(fd, SOL_IP, IP_BIND_ADDRESS_NO_PORT, 1);
                 }
-                if (opts.containsKey("bind")) {
-                    check((int) BIND.invokeExact(errno, fd, sockaddr(opts.get("bind"), 0), v6 ? 28 : 16), "bind", name, fd);
+                if (opts.containsKey("bind") || opts.containsKey("lport")) {
+                    // lport=N: ports N, N+1, ... chosen by hand (outside the ephemeral range, they take nothing from it)
+                    int local = opts.containsKey("lport") ? Integer.parseInt(opts.get("lport")) + i : 0;
+                    String from = opts.getOrDefault("bind", v6 ? "::" : "0.0.0.0");
+                    check((int) BIND.invokeExact(errno, fd, sockaddr(from, local), v6 ? 28 : 16), "bind", name, fd);
                 }
                 int rc = (int) CONNECT.invokeExact(errno, fd, sockaddr(address, port), v6 ? 28 : 16);
                 if (rc != 0 && !(opts.containsKey("nonblock") && errno() == 115)) {

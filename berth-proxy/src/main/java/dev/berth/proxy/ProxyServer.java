@@ -18,6 +18,9 @@ import dev.berth.proxy.health.probe.HealthChecker;
 import dev.berth.proxy.listener.ProxyListener;
 import dev.berth.proxy.metrics.ProxyMetrics;
 import dev.berth.proxy.observe.ProxyObserver;
+import dev.berth.proxy.portpressure.PortExhaustionObserver;
+import dev.berth.proxy.portpressure.PortPressureMonitor;
+import dev.berth.proxy.portpressure.UpstreamSocketsReport;
 import dev.berth.proxy.reload.ConfigChanges;
 import dev.berth.proxy.reload.ReloadResult;
 import dev.berth.proxy.upstream.UpstreamConnector;
@@ -84,6 +87,7 @@ public final class ProxyServer {
     private final ProxyMetrics metrics;
     private final AccessLogObserver accessLog;
     private final ProxyObserver observer;
+    private final PortPressureMonitor portPressure;
     private final AdminServer admin;
     private final CompletableFuture<String> drainRequested = new CompletableFuture<>();
     // Reloads, and the drain's switch out of SERVING, hold this: one configuration change at a time.
@@ -116,7 +120,9 @@ public final class ProxyServer {
         }
         this.accessLog = new AccessLogObserver(openWriters(config.listeners(), writers));
         this.metrics = new ProxyMetrics(config.listeners().stream().map(ListenerConfig::name).toList(), clusters.clusters());
-        this.observer = ProxyObserver.of(List.of(metrics, accessLog));
+        // A lambda, not clusters::clusters: it reads the field at every sample, so it follows a replaced manager.
+        this.portPressure = PortPressureMonitor.start(() -> clusters.clusters(), metrics.registry());
+        this.observer = ProxyObserver.of(List.of(metrics, accessLog, new PortExhaustionObserver(metrics.registry())));
         List<ProxyListener> built = new ArrayList<>();
         for (ListenerConfig lc : config.listeners()) {
             ProxyListener listener = newListener(lc, clusters.cluster(lc.cluster()));
@@ -499,6 +505,7 @@ public final class ProxyServer {
         for (AccessLogWriter w : writers.values()) {
             w.close();
         }
+        portPressure.close();
         metrics.close();
     }
 
@@ -536,6 +543,11 @@ public final class ProxyServer {
         @Override
         public CompletableFuture<ReloadResult> reload() {
             return reloadAsync("POST /reload");
+        }
+
+        @Override
+        public String diagSockets(boolean json) throws IOException {
+            return UpstreamSocketsReport.live(() -> clusters.clusters()).render(Instant.now(), json);
         }
     }
 }

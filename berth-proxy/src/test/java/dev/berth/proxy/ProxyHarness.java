@@ -1,5 +1,6 @@
 package dev.berth.proxy;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,6 +48,33 @@ final class ProxyHarness implements AutoCloseable {
         s.connect(to, 5000);
         s.setSoTimeout(15_000);
         return s;
+    }
+
+    /** Sends {@code data}, half-closes, and returns everything that comes back until the proxy closes. */
+    static byte[] exchange(InetSocketAddress proxyAddress, byte[] data) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(proxyAddress, 5000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(data);
+            s.shutdownOutput();
+            return s.getInputStream().readAllBytes();
+        }
+    }
+
+    /**
+     * Sends {@code data} to a proxy that will refuse to serve it: the client must get nothing
+     * back and see the connection end. It ends with a reset when the proxy closes with the
+     * client's bytes unread, which tells the client they were not delivered.
+     */
+    static void refusedService(InetSocketAddress proxyAddress, byte[] data) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(proxyAddress, 5000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(data);
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        } catch (SocketException e) {
+            assertThat(e.getMessage()).containsIgnoringCase("reset");
+        }
     }
 
     /** True when the proxy closed the socket on us: end of stream, or a reset if we had written. */

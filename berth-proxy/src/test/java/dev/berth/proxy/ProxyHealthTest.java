@@ -1,5 +1,6 @@
 package dev.berth.proxy;
 
+import static dev.berth.proxy.ProxyHarness.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -128,16 +129,6 @@ class ProxyHealthTest {
             }
         }
         throw new AssertionError("no endpoint with port " + port);
-    }
-
-    private static byte[] exchange(InetSocketAddress proxyAddress, byte[] data) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(proxyAddress, 5000);
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(data);
-            s.shutdownOutput();
-            return s.getInputStream().readAllBytes();
-        }
     }
 
     private List<JsonNode> records() throws IOException {

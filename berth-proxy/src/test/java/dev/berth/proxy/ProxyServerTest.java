@@ -1,5 +1,7 @@
 package dev.berth.proxy;
 
+import static dev.berth.proxy.ProxyHarness.exchange;
+import static dev.berth.proxy.ProxyHarness.refusedService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -104,32 +106,6 @@ class ProxyServerTest {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.getPort() + path))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build();
         return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static byte[] exchange(InetSocketAddress proxyAddress, byte[] data) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(proxyAddress, 5000);
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(data);
-            s.shutdownOutput();
-            return s.getInputStream().readAllBytes();
-        }
-    }
-
-    /**
-     * Sends {@code data} to a proxy that will refuse to serve it: the client must get nothing
-     * back and see the connection end. It ends with a reset when the proxy closes with the
-     * client's bytes unread, which tells the client they were not delivered.
-     */
-    private static void refusedService(InetSocketAddress proxyAddress, byte[] data) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(proxyAddress, 5000);
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(data);
-            assertThat(s.getInputStream().read()).isEqualTo(-1);
-        } catch (java.net.SocketException e) {
-            assertThat(e.getMessage()).containsIgnoringCase("reset");
-        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.berth.sockdiag.procfs.SocketEntry;
 import dev.berth.sockdiag.procfs.SocketOwners;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Everything the reports need, read at one moment from one network namespace.
@@ -41,5 +42,19 @@ public record Snapshot(
         tcp = List.copyOf(tcp);
         udp = List.copyOf(udp);
         problems = List.copyOf(problems);
+    }
+
+    /**
+     * The same snapshot with only the sockets {@code keep} accepts (a report scoped to some
+     * destinations); counters, settings and descriptors stay those of the whole namespace.
+     */
+    public Snapshot filtered(Predicate<SocketEntry> keep) {
+        return new Snapshot(at, pid, namespace, tcp.stream().filter(keep).toList(), udp.stream().filter(keep).toList(),
+                counters, kernel, owners, details, fds, problems);
+    }
+
+    /** The same snapshot with these descriptor figures (a process reporting on itself). */
+    public Snapshot withFds(FdLimits fds) {
+        return new Snapshot(at, pid, namespace, tcp, udp, counters, kernel, owners, details, fds, problems);
     }
 }

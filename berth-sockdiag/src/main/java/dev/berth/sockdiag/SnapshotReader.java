@@ -1,6 +1,5 @@
 package dev.berth.sockdiag;
 
-import dev.berth.ip.IpFamily;
 import dev.berth.sockdiag.inetdiag.SocketDetails;
 import dev.berth.sockdiag.procfs.Counters;
 import dev.berth.sockdiag.procfs.FdLimits;
@@ -39,12 +38,8 @@ public record SnapshotReader(Procfs proc, ByteOrder order, Supplier<SocketDetail
 
     public Snapshot read(Instant now) throws IOException {
         List<String> problems = new ArrayList<>();
-        List<SocketEntry> tcp = new ArrayList<>();
-        tcp.addAll(table("tcp", Transport.TCP, IpFamily.IPV4, problems));
-        tcp.addAll(table("tcp6", Transport.TCP, IpFamily.IPV6, problems));
-        List<SocketEntry> udp = new ArrayList<>();
-        udp.addAll(table("udp", Transport.UDP, IpFamily.IPV4, problems));
-        udp.addAll(table("udp6", Transport.UDP, IpFamily.IPV6, problems));
+        List<SocketEntry> tcp = table(Transport.TCP, problems);
+        List<SocketEntry> udp = table(Transport.UDP, problems);
         Counters counters = Counters.EMPTY;
         for (String file : List.of("snmp", "netstat")) {
             Optional<String> text = proc.net(file);
@@ -66,13 +61,8 @@ public record SnapshotReader(Procfs proc, ByteOrder order, Supplier<SocketDetail
         return new Snapshot(now, pid, namespace, tcp, udp, counters, kernel.value(), owners, details.get(), fds, problems);
     }
 
-    private List<SocketEntry> table(String file, Transport transport, IpFamily family, List<String> problems)
-            throws IOException {
-        Optional<String> text = proc.net(file);
-        if (text.isEmpty()) {
-            return List.of();
-        }
-        ParseResult<List<SocketEntry>> parsed = SocketTable.parse(text.get(), transport, family, order, file);
+    private List<SocketEntry> table(Transport transport, List<String> problems) throws IOException {
+        ParseResult<List<SocketEntry>> parsed = SocketTable.read(proc, transport, order);
         problems.addAll(parsed.problems());
         return parsed.value();
     }

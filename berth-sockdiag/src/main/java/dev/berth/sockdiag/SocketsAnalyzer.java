@@ -77,6 +77,7 @@ public final class SocketsAnalyzer {
         final KernelSettings kernel;
         final PortRange range;
         final PortSet reserved;
+        final EphemeralUse use;
         final Set<Integer> listenerPorts = new HashSet<>();
         final List<Finding> findings = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
@@ -88,6 +89,7 @@ public final class SocketsAnalyzer {
             this.kernel = now.kernel();
             this.range = kernel.portRangeOrDefault();
             this.reserved = kernel.reservedPortsOrNone();
+            this.use = EphemeralUse.of(now.tcp(), kernel);
             for (SocketEntry s : now.tcp()) {
                 if (s.state() == TcpState.LISTEN) {
                     listenerPorts.add(s.localPort());
@@ -99,11 +101,6 @@ public final class SocketsAnalyzer {
             return interval == null ? 0 : Math.max(0.001, interval.toMillis() / 1000.0);
         }
 
-        boolean isOutboundEphemeral(SocketEntry s) {
-            return s.state() != TcpState.LISTEN && s.remotePort() != 0 && range.contains(s.localPort())
-                    && !reserved.contains(s.localPort()) && !listenerPorts.contains(s.localPort());
-        }
-
         SocketsReport report() {
             Map<TcpState, Integer> states = new EnumMap<>(TcpState.class);
             for (TcpState st : TcpState.values()) {
@@ -112,8 +109,8 @@ public final class SocketsAnalyzer {
             now.tcp().forEach(s -> states.merge(s.state(), 1, Integer::sum));
             int udpUnconnected = (int) now.udp().stream().filter(SocketEntry::isListening).count();
 
-            EphemeralPool pool = pool();
-            List<DestinationPressure> allPressure = pressure(pool);
+            EphemeralPool pool = use.pool();
+            List<DestinationPressure> allPressure = use.pressure();
             List<DestinationPressure> pressure = new ArrayList<>();
             for (int i = 0; i < allPressure.size(); i++) {
                 DestinationPressure p = allPressure.get(i);
@@ -163,39 +160,6 @@ public final class SocketsAnalyzer {
                     timeWait, churn, settings, counters, now.fds(), findings, notes, now.problems());
         }
 
-        EphemeralPool pool() {
-            Set<Integer> bound = new HashSet<>();
-            for (SocketEntry s : now.tcp()) {
-                if (s.state() == TcpState.LISTEN && range.contains(s.localPort()) && !reserved.contains(s.localPort())) {
-                    bound.add(s.localPort());
-                }
-            }
-            int reservedIn = reserved.countIn(range);
-            int usable = Math.max(0, range.size() - reservedIn - bound.size());
-            return new EphemeralPool(range, kernel.portRange() != null, reservedIn, bound.size(), usable);
-        }
-
-        List<DestinationPressure> pressure(EphemeralPool pool) {
-            Map<Key, Map<TcpState, Integer>> groups = new HashMap<>();
-            for (SocketEntry s : now.tcp()) {
-                if (isOutboundEphemeral(s)) {
-                    groups.computeIfAbsent(new Key(s.localAddress(), s.remoteAddress(), s.remotePort()),
-                            k -> new EnumMap<>(TcpState.class)).merge(s.state(), 1, Integer::sum);
-                }
-            }
-            List<DestinationPressure> out = new ArrayList<>();
-            groups.forEach((k, counts) -> {
-                int n = counts.values().stream().mapToInt(Integer::intValue).sum();
-                double percent = Numbers.share(n, pool.usable());
-                out.add(new DestinationPressure(k.source(), k.destination(), k.port(), byCount(counts), n, pool.usable(),
-                        percent, Level.ofPercent(percent)));
-            });
-            out.sort(Comparator.comparingDouble(DestinationPressure::percent).reversed()
-                    .thenComparing(Comparator.comparingInt(DestinationPressure::sockets).reversed())
-                    .thenComparing(DestinationPressure::describe));
-            return out;
-        }
-
         Finding pressureFinding(DestinationPressure p) {
             String message = p.describe() + " uses " + Numbers.count(p.sockets()) + " of " + Numbers.count(p.usable())
                     + " usable ephemeral ports (" + Numbers.percent(p.percent()) + "): " + describeStates(p.states(), p.sockets());
@@ -223,7 +187,7 @@ public final class SocketsAnalyzer {
         void bindBeforeConnect(EphemeralPool pool) {
             Map<IpAddress, List<SocketEntry>> bySource = new TreeMap<>();
             for (SocketEntry s : now.tcp()) {
-                if (isOutboundEphemeral(s)) {
+                if (use.isOutbound(s)) {
                     bySource.computeIfAbsent(s.localAddress(), k -> new ArrayList<>()).add(s);
                 }
             }
@@ -325,7 +289,7 @@ public final class SocketsAnalyzer {
             }
             Map<Key, Integer> fresh = new HashMap<>();
             for (SocketEntry s : now.tcp()) {
-                if (s.state() == TcpState.TIME_WAIT && isOutboundEphemeral(s) && !old.contains(s.local() + " " + s.remote())) {
+                if (s.state() == TcpState.TIME_WAIT && use.isOutbound(s) && !old.contains(s.local() + " " + s.remote())) {
                     fresh.merge(new Key(s.localAddress(), s.remoteAddress(), s.remotePort()), 1, Integer::sum);
                 }
             }

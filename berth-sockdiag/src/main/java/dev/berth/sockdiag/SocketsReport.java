@@ -4,6 +4,7 @@ import dev.berth.sockdiag.procfs.FdLimits;
 import dev.berth.sockdiag.procfs.TcpState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -52,6 +53,15 @@ public record SocketsReport(
         List<Finding> findings,
         List<String> notes,
         List<String> problems) {
+
+    /** The same report with {@code note} added first among the notes (what the report covers, when it is scoped). */
+    public SocketsReport withNoteFirst(String note) {
+        List<String> all = new ArrayList<>();
+        all.add(note);
+        all.addAll(notes);
+        return new SocketsReport(at, interval, pid, namespace, tcpStates, tcpTotal, udpUnconnected, udpConnected, pool,
+                pressure, topTimeWait, topEstablished, timeWait, churn, settings, counters, fds, findings, all, problems);
+    }
 
     /** The most urgent level among the findings, or {@code null} when there are none. */
     public Level worst() {

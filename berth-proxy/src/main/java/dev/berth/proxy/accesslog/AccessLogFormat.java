@@ -39,6 +39,7 @@ public final class AccessLogFormat {
         field(b, "upstream", c.upstreamEndpoint());
         field(b, "upstream_local", c.upstreamLocal());
         b.append(",\"connect_attempts\":").append(c.connectAttempts());
+        field(b, "cause", c.connectFailure() == null ? null : c.connectFailure().label());
         b.append(",\"bytes_received\":").append(c.bytesFromDownstream());
         b.append(",\"bytes_sent\":").append(c.bytesToDownstream());
         field(b, "first_fin", c.firstFin() == null ? null : c.firstFin().label());

@@ -24,6 +24,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -33,8 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin endpoint: {@code GET /ready}, {@code GET /metrics}, {@code GET /clusters},
- * {@code GET /config_dump}, {@code POST /drain}, {@code POST /reload}. Small requests only (bodies up to 8 KiB);
- * it binds where the config says, loopback by default.
+ * {@code GET /config_dump}, {@code GET /diag/sockets}, {@code POST /drain}, {@code POST /reload}. Small requests
+ * only (bodies up to 8 KiB); it binds where the config says, loopback by default.
  */
 public final class AdminServer {
 
@@ -56,6 +58,10 @@ public final class AdminServer {
 
         /** Reads the configuration file again and applies it; completes with what happened. */
         CompletableFuture<ReloadResult> reload();
+        /** {@code berth diag sockets} scoped to the upstream endpoints, as text or JSON. */
+        default String diagSockets(boolean json) throws IOException {
+            throw new IOException("not available");
+        }
     }
 
     private final Backend backend;
@@ -114,6 +120,8 @@ public final class AdminServer {
                         "text/plain; version=0.0.4; charset=utf-8") : notAllowed("GET");
                 case "/clusters" -> get ? json(backend.clustersJson()) : notAllowed("GET");
                 case "/config_dump" -> get ? json(backend.configJson()) : notAllowed("GET");
+                case "/diag/sockets" -> get ? diagSockets(new QueryStringDecoder(req.uri()).parameters().get("format"))
+                        : notAllowed("GET");
                 case "/drain" -> {
                     if (!req.method().equals(HttpMethod.POST)) {
                         yield notAllowed("POST");
@@ -135,7 +143,7 @@ public final class AdminServer {
                     yield null;
                 }
                 default -> text(HttpResponseStatus.NOT_FOUND,
-                        "not found; try /ready, /metrics, /clusters, /config_dump, POST /drain, POST /reload\n");
+                        "not found; try /ready, /metrics, /clusters, /config_dump, /diag/sockets[?format=json], POST /drain, POST /reload\n");
             };
             if (res != null) {
                 respond(ctx, HttpUtil.isKeepAlive(req), res);
@@ -153,6 +161,20 @@ public final class AdminServer {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
+        }
+    }
+
+    /** {@code ?format=text} (the default) or {@code json}; the report is read from procfs now, on this admin thread. */
+    private FullHttpResponse diagSockets(List<String> format) {
+        String f = format == null || format.isEmpty() ? "text" : format.getLast();
+        if (!f.equals("text") && !f.equals("json")) {
+            return text(HttpResponseStatus.BAD_REQUEST, "format '" + f + "': expected text or json\n");
+        }
+        try {
+            String body = backend.diagSockets(f.equals("json"));
+            return f.equals("json") ? json(body) : text(HttpResponseStatus.OK, body);
+        } catch (IOException | RuntimeException e) {
+            return text(HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot read the sockets: " + e.getMessage() + "\n");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.proxy.config;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,6 +26,9 @@ import java.util.List;
  * @param proxyProtocol   the PROXY protocol header written to an endpoint before any relayed byte; default none
  * @param healthCheck     active health checks, or {@code null} for none (every endpoint counts as healthy)
  * @param outlierDetection passive outlier ejection, or {@code null} for none
+ * @param sourceAddress   the local address upstream connections and health checks of its family
+ *                        are bound to (with {@code IP_BIND_ADDRESS_NO_PORT}, so the port is still
+ *                        chosen per destination), or {@code null}: the kernel picks by its routes
  */
 public record ClusterConfig(
         String name,
@@ -40,10 +44,20 @@ public record ClusterConfig(
         Duration endpointRemovalGrace,
         ProxyProtocol proxyProtocol,
         HealthCheckConfig healthCheck,
-        OutlierDetectionConfig outlierDetection) {
+        OutlierDetectionConfig outlierDetection,
+        InetAddress sourceAddress) {
 
     public ClusterConfig {
         endpoints = List.copyOf(endpoints);
+    }
+
+    /** A cluster whose connections leave from whatever address the kernel picks (no {@code source_address}). */
+    public ClusterConfig(String name, Discovery discovery, List<EndpointConfig> endpoints, LbPolicy lb, Duration connectTimeout,
+                         int maxConnections, int connectAttempts, Duration dnsRefresh, int maxPending, int panicThreshold,
+                         Duration endpointRemovalGrace, ProxyProtocol proxyProtocol, HealthCheckConfig healthCheck,
+                         OutlierDetectionConfig outlierDetection) {
+        this(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh, maxPending,
+                panicThreshold, endpointRemovalGrace, proxyProtocol, healthCheck, outlierDetection, null);
     }
 
     /**
@@ -59,25 +73,31 @@ public record ClusterConfig(
     /** The same cluster with these active health checks ({@code null}: none). */
     public ClusterConfig withHealthCheck(HealthCheckConfig check) {
         return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
-                maxPending, panicThreshold, endpointRemovalGrace, proxyProtocol, check, outlierDetection);
+                maxPending, panicThreshold, endpointRemovalGrace, proxyProtocol, check, outlierDetection, sourceAddress);
     }
 
     /** The same cluster with this outlier detection ({@code null}: none). */
     public ClusterConfig withOutlierDetection(OutlierDetectionConfig detection) {
         return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
-                maxPending, panicThreshold, endpointRemovalGrace, proxyProtocol, healthCheck, detection);
+                maxPending, panicThreshold, endpointRemovalGrace, proxyProtocol, healthCheck, detection, sourceAddress);
     }
 
     /** The same cluster with other circuit-breaker, panic and removal settings. */
     public ClusterConfig withLimits(int maxConnections, int maxPending, int panicThreshold, Duration endpointRemovalGrace) {
         return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
-                maxPending, panicThreshold, endpointRemovalGrace, proxyProtocol, healthCheck, outlierDetection);
+                maxPending, panicThreshold, endpointRemovalGrace, proxyProtocol, healthCheck, outlierDetection, sourceAddress);
     }
 
     /** The same cluster writing this PROXY protocol header to its endpoints. */
     public ClusterConfig withProxyProtocol(ProxyProtocol version) {
         return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
-                maxPending, panicThreshold, endpointRemovalGrace, version, healthCheck, outlierDetection);
+                maxPending, panicThreshold, endpointRemovalGrace, version, healthCheck, outlierDetection, sourceAddress);
+    }
+
+    /** The same cluster binding its connections to {@code source} ({@code null}: the kernel picks). */
+    public ClusterConfig withSourceAddress(InetAddress source) {
+        return new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
+                maxPending, panicThreshold, endpointRemovalGrace, proxyProtocol, healthCheck, outlierDetection, source);
     }
 
     /**

@@ -133,6 +133,9 @@ public final class ConfigDump {
         out.put("panic_threshold", c.panicThreshold());
         out.put("endpoint_removal_grace", duration(c.endpointRemovalGrace()));
         out.put("proxy_protocol", Validator.spelling(c.proxyProtocol()));
+        if (c.sourceAddress() != null) {
+            out.put("source_address", Addresses.format(c.sourceAddress()));
+        }
         if (c.healthCheck() != null) {
             out.put("health_check", healthCheck(c.healthCheck()));
         }

@@ -83,6 +83,7 @@ final class Raw {
             String panicThreshold,
             String endpointRemovalGrace,
             String proxyProtocol,
+            String sourceAddress,
             HealthCheck healthCheck,
             OutlierDetection outlierDetection) {}
 

@@ -329,12 +329,65 @@ final class Validator {
                     Defaults.ENDPOINT_REMOVAL_GRACE, Duration.ZERO);
             ClusterConfig.ProxyProtocol proxyProtocol = choice(FieldPath.field(p, "proxy_protocol"), c.proxyProtocol(),
                     ClusterConfig.ProxyProtocol.NONE, ClusterConfig.ProxyProtocol.values());
+            InetAddress source = sourceAddress(FieldPath.field(p, "source_address"), c.sourceAddress(), discovery, endpoints);
             HealthCheckConfig healthCheck = healthCheck(FieldPath.field(p, "health_check"), c.healthCheck());
             OutlierDetectionConfig outlier = outlierDetection(FieldPath.field(p, "outlier_detection"), c.outlierDetection());
             out.add(new ClusterConfig(name, discovery, endpoints, lb, connectTimeout, maxConnections, connectAttempts, dnsRefresh,
-                    maxPending, panicThreshold, removalGrace, proxyProtocol, healthCheck, outlier));
+                    maxPending, panicThreshold, removalGrace, proxyProtocol, healthCheck, outlier, source));
         }
         return out;
+    }
+
+    /**
+     * {@code source_address}: a unicast IP literal of either family, without a port (the kernel
+     * picks the port per destination). It binds the connections of its own family only, so under
+     * static discovery an endpoint of the other family is an error: it would silently leave from
+     * another address. Under dns discovery a name may answer with both families; the other
+     * family's connections are left unbound (documented).
+     */
+    private InetAddress sourceAddress(String path, String text, ClusterConfig.Discovery discovery, List<EndpointConfig> endpoints) {
+        if (text == null) {
+            return null;
+        }
+        InetAddress ip = Addresses.literalOrNull(text);
+        if (ip == null) {
+            InetAddress withPort = null;
+            try {
+                withPort = Addresses.literalOrNull(Addresses.split(text).host());
+            } catch (InvalidValueException notHostPort) {
+                // not host:port either
+            }
+            problems.add(path, withPort != null
+                    ? "'" + text + "' has a port (expected: an IP address alone, such as " + Addresses.format(withPort)
+                            + "; the port is chosen for each destination when connecting)"
+                    : "'" + text + "' is not an IP address (expected: one of this host's addresses, such as 10.0.0.5 or"
+                            + " 2001:db8::5; names are not resolved)");
+            return null;
+        }
+        String shown = Addresses.format(ip);
+        if (ip.isAnyLocalAddress()) {
+            problems.add(path, shown + " is the wildcard address (expected: one of this host's addresses; leave"
+                    + " source_address out to let the kernel choose)");
+            return null;
+        }
+        if (ip.isMulticastAddress() || shown.equals("255.255.255.255")) {
+            problems.add(path, shown + " is a " + (ip.isMulticastAddress() ? "multicast" : "broadcast")
+                    + " address (expected: one of this host's unicast addresses)");
+            return null;
+        }
+        if (discovery == ClusterConfig.Discovery.STATIC) {
+            List<String> otherFamily = endpoints.stream()
+                    .filter(e -> Addresses.literalOrNull(e.host()) instanceof Inet4Address != ip instanceof Inet4Address)
+                    .map(EndpointConfig::authority).toList();
+            if (!otherFamily.isEmpty()) {
+                String family = ip instanceof Inet4Address ? "IPv4" : "IPv6";
+                problems.add(path, shown + " is " + family + " but endpoint" + (otherFamily.size() == 1 ? " " : "s ")
+                        + String.join(", ", otherFamily) + (otherFamily.size() == 1 ? " is not" : " are not")
+                        + " (expected: endpoints of the source address's family; put the others in a cluster of their own)");
+                return null;
+            }
+        }
+        return ip;
     }
 
     // ---- health

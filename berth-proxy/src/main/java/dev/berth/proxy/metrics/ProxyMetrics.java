@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -215,6 +216,11 @@ public final class ProxyMetrics implements ProxyObserver, AutoCloseable {
             return p.metric().usedDirectMemory();
         }
         return PlatformDependent.usedDirectMemory();
+    }
+
+    /** The registry, for meters declared beside their source (the port-pressure gauge and counter, {@code portpressure}). */
+    public MeterRegistry registry() {
+        return registry;
     }
 
     /** The Prometheus text exposition of every metric. */

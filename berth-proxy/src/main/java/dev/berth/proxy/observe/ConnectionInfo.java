@@ -41,6 +41,7 @@ public final class ConnectionInfo {
     String upstreamEndpoint;
     InetSocketAddress upstreamLocal;
     int connectAttempts;
+    ConnectFailure connectFailure;
     long bytesFromDownstream;
     long bytesToDownstream;
     Side firstFin;
@@ -78,6 +79,11 @@ public final class ConnectionInfo {
     public void attempt(String endpoint) {
         this.connectAttempts++;
         this.upstreamEndpoint = endpoint;
+    }
+
+    /** The last connect attempt failed for this cause (set before observers hear of the failure). */
+    public void connectFailed(ConnectFailure cause) {
+        this.connectFailure = cause;
     }
 
     public void addFromDownstream(long n) {
@@ -178,6 +184,11 @@ public final class ConnectionInfo {
 
     public int connectAttempts() {
         return connectAttempts;
+    }
+
+    /** Why the last failed connect attempt failed, or {@code null} when none failed. */
+    public ConnectFailure connectFailure() {
+        return connectFailure;
     }
 
     public long bytesFromDownstream() {

@@ -5,6 +5,7 @@ import dev.berth.proxy.cluster.UpstreamEndpoint;
 import dev.berth.proxy.config.ClusterConfig;
 import dev.berth.proxy.loadbalancer.Endpoint;
 import dev.berth.proxy.loadbalancer.PickContext;
+import dev.berth.proxy.observe.ConnectFailure;
 import dev.berth.proxy.observe.ProxyObserver;
 import dev.berth.proxy.observe.ReasonCode;
 import dev.berth.proxy.relay.ProxyConnection;
@@ -84,6 +85,7 @@ public final class UpstreamConnector {
     private final ProxyObserver observer;
     private final int bufferBytes;
     private final boolean tcpNoDelay;
+    private final SourceBinding source;
     private final ConcurrentHashMap<EventLoop, Bootstrap[]> bootstraps = new ConcurrentHashMap<>();
 
     public UpstreamConnector(Transport transport, ClusterConfig config, ProxyObserver observer, int bufferBytes, boolean tcpNoDelay) {
@@ -92,6 +94,7 @@ public final class UpstreamConnector {
         this.observer = observer;
         this.bufferBytes = bufferBytes;
         this.tcpNoDelay = tcpNoDelay;
+        this.source = SourceBinding.of(config.name(), config.sourceAddress(), transport.socketChannel());
     }
 
     /** Starts connecting {@code conn} to an endpoint of its cluster. */
@@ -134,7 +137,7 @@ public final class UpstreamConnector {
             }
         }
         conn.info().attempt(endpoint.label());
-        ChannelFuture f = bootstrap(conn.downstream().eventLoop(), endpoint.address()).connect(endpoint.address());
+        ChannelFuture f = bootstrap(conn.downstream().eventLoop(), endpoint.address()).connect(endpoint.address(), source.localFor(endpoint.address()));
         conn.connecting(f.channel());
         f.addListener(done -> {
             if (done.isSuccess()) {
@@ -147,9 +150,13 @@ public final class UpstreamConnector {
                 pending.release();
                 return; // the client left: an abandoned attempt says nothing about the endpoint
             }
-            cluster.connectFailed(endpoint);
             Throwable cause = done.cause();
             boolean timedOut = cause instanceof ConnectTimeoutException;
+            ConnectFailure why = source.failure(cause, endpoint.address());
+            if (!why.local()) {
+                cluster.connectFailed(endpoint); // outlier detection judges the endpoint, not this host's ports
+            }
+            conn.info().connectFailed(why);
             observer.upstreamConnectFailed(conn.info(), endpoint.label(), timedOut);
             Set<Endpoint> next = new HashSet<>(tried);
             next.add(endpoint);
@@ -157,7 +164,7 @@ public final class UpstreamConnector {
                 attempt(conn, n + 1, next, pending);
             } else {
                 pending.release();
-                conn.giveUp(timedOut ? ReasonCode.UT : ReasonCode.UF, describe(endpoint, cause, timedOut));
+                conn.giveUp(timedOut ? ReasonCode.UT : ReasonCode.UF, describe(endpoint, cause, why));
             }
         });
     }
@@ -208,16 +215,18 @@ public final class UpstreamConnector {
             @Override
             public void attemptFailed(AttemptRecord attempt) {
                 UpstreamEndpoint e = byAddress(siblings, attempt.address());
-                if (e != null) {
+                ConnectFailure why = source.failure(attempt);
+                if (e != null && !why.local()) {
                     conn.cluster().connectFailed(e);
                 }
+                conn.info().connectFailed(why);
                 observer.upstreamConnectFailed(conn.info(), SocketAddresses.format(attempt.address()), false);
             }
         };
         DialOptions options = DialOptions.defaults().withPreferred(first).withResolutionDelay(Duration.ZERO)
                 .withTimeout(config.connectTimeout());
         conn.info().attempt(picked.source());
-        Bootstrap b = bootstrap(conn.downstream().eventLoop(), null).clone().handler(conn.upstreamRelay());
+        Bootstrap b = source.template(bootstrap(conn.downstream().eventLoop(), null).clone().handler(conn.upstreamRelay()));
         Future<Channel> dial = new NettyDialer(fromSnapshot, options, bridge).dial(b, picked.sourceHost(), picked.address().getPort());
         conn.dialing(dial);
         dial.addListener(done -> {
@@ -237,6 +246,7 @@ public final class UpstreamConnector {
             DialException e = (DialException) done.cause();
             boolean timedOut = e.kind() == DialException.Kind.DEADLINE_EXCEEDED;
             if (timedOut) {
+                conn.info().connectFailed(ConnectFailure.TIMEOUT);
                 observer.upstreamConnectFailed(conn.info(), picked.source(), true);
                 conn.cluster().connectFailed(picked);
             }
@@ -260,17 +270,17 @@ public final class UpstreamConnector {
         return null;
     }
 
-    private String describe(UpstreamEndpoint endpoint, Throwable cause, boolean timedOut) {
-        if (timedOut) {
-            return "endpoint " + endpoint.label() + ": no answer within " + config.connectTimeout().toMillis() + " ms";
-        }
-        String m = String.valueOf(cause.getMessage());
-        String lower = m.toLowerCase(Locale.ROOT);
-        if (lower.contains("cannot assign requested address")) {
-            m = "local ephemeral ports exhausted for this endpoint (EADDRNOTAVAIL)";
-        } else if (lower.contains("connection refused")) {
-            m = "connection refused";
-        }
+    private String describe(UpstreamEndpoint endpoint, Throwable cause, ConnectFailure why) {
+        String m = switch (why) {
+            case TIMEOUT -> "no answer within " + config.connectTimeout().toMillis() + " ms";
+            case REFUSED -> "connection refused";
+            case PORTS_EXHAUSTED -> "local ephemeral ports exhausted for this endpoint (" + (cause.getMessage() != null
+                    && cause.getMessage().toLowerCase(Locale.ROOT).contains("address already in use")
+                    ? "EADDRINUSE: bound without IP_BIND_ADDRESS_NO_PORT, every port is held for all endpoints" : "EADDRNOTAVAIL")
+                    + "; see upstream_port_pressure_ratio and GET /diag/sockets)";
+            case SOURCE_UNAVAILABLE -> source.unavailable();
+            default -> String.valueOf(cause.getMessage());
+        };
         return "endpoint " + endpoint.label() + ": " + m;
     }
 
@@ -281,7 +291,7 @@ public final class UpstreamConnector {
     }
 
     private Bootstrap newBootstrap(EventLoop loop, boolean ipv6) {
-        Bootstrap b = new Bootstrap()
+        Bootstrap b = source.configure(new Bootstrap())
                 .group(loop)
                 .channelFactory(transport.socketChannelFactory(ipv6))
                 .disableResolver() // endpoints are resolved addresses; skip the resolver-group lookup per connect

@@ -41,7 +41,7 @@ class AccessLogFormatTest {
         JsonNode r = JSON.readTree(AccessLogFormat.format(finished(null)));
         List<String> names = iterate(r.fieldNames());
         assertThat(names).containsExactly("start", "duration_ms", "listener", "downstream", "client", "local", "cluster", "upstream",
-                "upstream_local", "connect_attempts", "bytes_received", "bytes_sent", "first_fin", "termination", "reason", "detail");
+                "upstream_local", "connect_attempts", "cause", "bytes_received", "bytes_sent", "first_fin", "termination", "reason", "detail");
         assertThat(r.get("downstream").asText()).isEqualTo("192.0.2.10:40000");
         assertThat(r.get("client").asText()).isEqualTo("198.51.100.7:5555");
         assertThat(r.get("local").asText()).isEqualTo("[2001:db8::1]:15001");
@@ -60,7 +60,7 @@ class AccessLogFormatTest {
                 new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 1), new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 2));
         c.closed();
         JsonNode r = JSON.readTree(AccessLogFormat.format(c));
-        for (String f : List.of("client", "upstream", "upstream_local", "first_fin", "termination", "reason", "detail")) {
+        for (String f : List.of("client", "upstream", "upstream_local", "cause", "first_fin", "termination", "reason", "detail")) {
             assertThat(r.get(f).isNull()).as(f).isTrue();
         }
     }

@@ -84,7 +84,7 @@ class ConfigErrorsTest {
                         endpoints: [127.0.0.1:8080]
                         retries: 3
                     """,
-                    "berth.yaml:8:5: clusters[0].retries: unknown field 'retries' (expected one of: name, discovery, endpoints, lb, connect_timeout, max_connections, connect_attempts, dns_refresh, max_pending, panic_threshold, endpoint_removal_grace, proxy_protocol, health_check, outlier_detection)"),
+                    "berth.yaml:8:5: clusters[0].retries: unknown field 'retries' (expected one of: name, discovery, endpoints, lb, connect_timeout, max_connections, connect_attempts, dns_refresh, max_pending, panic_threshold, endpoint_removal_grace, proxy_protocol, source_address, health_check, outlier_detection)"),
             row("unknown top-level field", """
                     listener:
                       - name: in

@@ -2,10 +2,12 @@ package dev.berth.sockdiag.procfs;
 
 import dev.berth.ip.IpAddress;
 import dev.berth.ip.IpFamily;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Parses {@code /proc/net/tcp}, {@code tcp6}, {@code udp} and {@code udp6}.
@@ -60,6 +62,25 @@ public final class SocketTable {
                 entries.add(row(stripped, transport, family, order, lineNumber));
             } catch (BadField e) {
                 problems.add(file + " line " + lineNumber + ": " + e.getMessage() + ": " + ProcText.quote(stripped));
+            }
+        }
+        return new ParseResult<>(List.copyOf(entries), problems);
+    }
+
+    /**
+     * Reads and parses both families' tables of {@code transport} ({@code tcp} then {@code tcp6});
+     * a table that is missing (no IPv6) is empty.
+     */
+    public static ParseResult<List<SocketEntry>> read(Procfs proc, Transport transport, ByteOrder order) throws IOException {
+        List<SocketEntry> entries = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (IpFamily family : List.of(IpFamily.IPV4, IpFamily.IPV6)) {
+            String file = transport.label() + (family == IpFamily.IPV6 ? "6" : "");
+            Optional<String> text = proc.net(file);
+            if (text.isPresent()) {
+                ParseResult<List<SocketEntry>> parsed = parse(text.get(), transport, family, order, file);
+                entries.addAll(parsed.value());
+                problems.addAll(parsed.problems());
             }
         }
         return new ParseResult<>(List.copyOf(entries), problems);

@@ -41,7 +41,7 @@ public final class HealthChecker implements AutoCloseable {
         if (cluster.config().healthCheck() == null) {
             return;
         }
-        Probe probe = new Probe(cluster.config().healthCheck(), cluster.config().proxyProtocol(), loop, channelType);
+        Probe probe = new Probe(cluster.config(), loop, channelType);
         Runnable follower = () -> onLoop(() -> follow(cluster));
         onLoop(() -> {
             watched.put(cluster, new Watched(probe, follower));

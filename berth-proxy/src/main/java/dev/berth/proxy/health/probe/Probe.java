@@ -9,7 +9,9 @@ import dev.berth.dial.Resolver;
 import dev.berth.proxy.cluster.UpstreamEndpoint;
 import dev.berth.proxy.config.ClusterConfig;
 import dev.berth.proxy.config.HealthCheckConfig;
+import dev.berth.proxy.observe.ConnectFailure;
 import dev.berth.proxy.proxyprotocol.ProxyHeaderEncoder;
+import dev.berth.proxy.upstream.SourceBinding;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -47,9 +49,16 @@ public final class Probe {
     private final Bootstrap bootstrap;
     private final long timeoutNanos;
     private final byte[] localHeader;
+    private final SourceBinding source;
 
     public Probe(HealthCheckConfig config, EventLoop loop, Class<? extends Channel> channelType) {
         this(config, ClusterConfig.ProxyProtocol.NONE, loop, channelType);
+    }
+
+    /** The probe of {@code cluster}'s {@code health_check}: its PROXY protocol, and its {@code source_address}, as its connections have. */
+    public Probe(ClusterConfig cluster, EventLoop loop, Class<? extends Channel> channelType) {
+        this(cluster.healthCheck(), cluster.proxyProtocol(), SourceBinding.of(cluster.name(), cluster.sourceAddress(), channelType),
+                loop, channelType);
     }
 
     /**
@@ -59,7 +68,13 @@ public final class Probe {
      */
     public Probe(HealthCheckConfig config, ClusterConfig.ProxyProtocol proxyProtocol, EventLoop loop,
                  Class<? extends Channel> channelType) {
+        this(config, proxyProtocol, SourceBinding.NONE, loop, channelType);
+    }
+
+    private Probe(HealthCheckConfig config, ClusterConfig.ProxyProtocol proxyProtocol, SourceBinding source, EventLoop loop,
+                  Class<? extends Channel> channelType) {
         this.config = config;
+        this.source = source;
         this.localHeader = switch (proxyProtocol) {
             case NONE -> null;
             case V1 -> ProxyHeaderEncoder.local(1);
@@ -67,7 +82,7 @@ public final class Probe {
         };
         this.loop = loop;
         this.timeoutNanos = config.timeout().toNanos();
-        this.bootstrap = new Bootstrap()
+        this.bootstrap = source.configure(new Bootstrap())
                 .group(loop)
                 .channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -167,11 +182,12 @@ public final class Probe {
             if (fromName(endpoint)) {
                 dial(init);
             } else {
-                ChannelFuture f = bootstrap.clone().handler(init).connect(endpoint.address());
+                ChannelFuture f = bootstrap.clone().handler(init).connect(endpoint.address(), source.localFor(endpoint.address()));
                 channel = f.channel();
                 f.addListener(done -> {
                     if (!done.isSuccess() && !done.isCancelled()) {
-                        fail(describe(done.cause()));
+                        fail(source.failure(done.cause(), endpoint.address()) == ConnectFailure.SOURCE_UNAVAILABLE
+                                ? source.unavailable() : describe(done.cause()));
                     }
                 });
             }
@@ -184,7 +200,8 @@ public final class Probe {
             DialOptions options = DialOptions.defaults().withFamilies(Set.of(family)).withPreferred(family)
                     .withResolutionDelay(Duration.ZERO).withTimeout(Duration.ofNanos(timeoutNanos));
             dialing = new NettyDialer(onlyThisAddress, options, DialListener.NONE)
-                    .dial(bootstrap.clone().handler(init), endpoint.sourceHost(), endpoint.address().getPort());
+                    .dial(bootstrap.clone().handler(init).localAddress(source.localFor(endpoint.address())),
+                            endpoint.sourceHost(), endpoint.address().getPort());
             dialing.addListener(done -> {
                 if (done.isSuccess()) {
                     active(dialing.getNow());

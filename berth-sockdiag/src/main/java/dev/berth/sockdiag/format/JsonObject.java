@@ -1,4 +1,4 @@
-package dev.berth.cli;
+package dev.berth.sockdiag.format;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -7,18 +7,18 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
 /** Writes one JSON object on one line with Jackson's streaming generator, for the commands' {@code --json} output. */
-final class JsonObject {
+public final class JsonObject {
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
     /** The object's fields, written in a fixed order. */
-    interface Body {
+    public interface Body {
         void write(JsonGenerator g) throws IOException;
     }
 
     private JsonObject() {}
 
-    static String of(Body body) {
+    public static String of(Body body) {
         StringWriter text = new StringWriter();
         try (JsonGenerator g = FACTORY.createGenerator(text)) {
             g.writeStartObject();

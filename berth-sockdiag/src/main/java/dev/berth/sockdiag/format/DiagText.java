@@ -1,4 +1,4 @@
-package dev.berth.cli;
+package dev.berth.sockdiag.format;
 
 import dev.berth.sockdiag.BindOutcome;
 import dev.berth.sockdiag.ChurnRate;
@@ -28,12 +28,12 @@ import java.util.stream.Collectors;
  * The human reports of {@code berth diag}: a heading per section, one finding per line with its
  * advice on the line below, numbers with thousands separators.
  */
-final class DiagText {
+public final class DiagText {
 
     private DiagText() {}
 
     /** {@code berth diag sockets}. */
-    static List<String> sockets(SocketsReport r) {
+    public static List<String> sockets(SocketsReport r) {
         List<String> lines = new ArrayList<>();
         lines.add("berth diag sockets: " + scope(r.pid(), r.namespace()) + ", " + r.at()
                 + (r.interval() == null ? "" : ", rates over " + seconds(r.interval().toMillis()) + " s"));
@@ -112,7 +112,7 @@ final class DiagText {
     }
 
     /** {@code berth diag listeners}. */
-    static List<String> listeners(ListenersReport r) {
+    public static List<String> listeners(ListenersReport r) {
         List<String> lines = new ArrayList<>();
         lines.add("berth diag listeners: " + scope(r.pid(), r.namespace()));
         lines.add(String.format(Locale.ROOT, "  %-8s %-5s %-40s %-20s %s", "SEVERITY", "PROTO", "ADDRESS", "BIND",
@@ -135,7 +135,7 @@ final class DiagText {
     }
 
     /** {@code berth diag port}. */
-    static List<String> port(PortReport r) {
+    public static List<String> port(PortReport r) {
         List<String> lines = new ArrayList<>();
         lines.add("port " + r.port() + (r.service() == null ? "" : " (" + r.service().service() + ")"));
         lines.add("  ephemeral range " + r.range() + ": " + (r.inEphemeralRange() ? "inside" : "outside")

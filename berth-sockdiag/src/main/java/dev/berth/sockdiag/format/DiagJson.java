@@ -1,4 +1,4 @@
-package dev.berth.cli;
+package dev.berth.sockdiag.format;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.berth.ip.IpFamily;
@@ -31,7 +31,7 @@ import java.util.Map;
  * in the same order every time, {@code null} where a value is unknown. Documented in the README;
  * a change of field is a change of contract.
  */
-final class DiagJson {
+public final class DiagJson {
 
     private DiagJson() {}
 
@@ -40,7 +40,7 @@ final class DiagJson {
     }
 
     /** {@code berth diag sockets --json}. */
-    static String sockets(SocketsReport r) {
+    public static String sockets(SocketsReport r) {
         return object(g -> {
             g.writeStringField("at", r.at().toString());
             number(g, "interval_ms", r.interval() == null ? null : r.interval().toMillis());
@@ -147,7 +147,7 @@ final class DiagJson {
     }
 
     /** {@code berth diag listeners --json}. */
-    static String listeners(ListenersReport r, Severity failOn) {
+    public static String listeners(ListenersReport r, Severity failOn) {
         return object(g -> {
             number(g, "pid", r.pid());
             g.writeStringField("namespace", r.namespace());
@@ -169,7 +169,7 @@ final class DiagJson {
     }
 
     /** {@code berth diag port --json}. */
-    static String port(PortReport r) {
+    public static String port(PortReport r) {
         return object(g -> {
             g.writeNumberField("port", r.port());
             g.writeObjectFieldStart("ephemeral_range");
