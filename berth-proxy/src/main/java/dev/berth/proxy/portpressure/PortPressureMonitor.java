@@ -13,13 +13,17 @@ import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -28,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Samples, every {@link #INTERVAL} on a daemon thread of its own (never on an event loop), how
+ * Samples, every {@link #INTERVAL} (longer when sampling is expensive, see {@link #sampleQuietly})
+ * on a daemon thread of its own (never on an event loop), how
  * full each cluster endpoint's pool of ephemeral ports is, and exports it as the gauge
  * {@code upstream_port_pressure_ratio{cluster, endpoint}}: the sockets from the proxy's source
  * address to the endpoint that hold a port of the ephemeral range, divided by the usable ports
@@ -52,8 +57,10 @@ public final class PortPressureMonitor implements AutoCloseable {
     public static final double WARN_RATIO = 0.7;
     /** From here the warning says {@code critical}, as {@code berth diag sockets} does at 90 %. */
     public static final double CRITICAL_RATIO = 0.9;
-    /** How often the sockets are read. */
+    /** How often the sockets are read (at most). */
     public static final Duration INTERVAL = Duration.ofSeconds(5);
+    /** The share of one core the sampling may take; a costlier sample pushes the next one further out. */
+    static final int MAX_CPU_PERCENT = 1;
     static final Duration WARN_REPEAT = Duration.ofMinutes(1);
     static final String GAUGE = "upstream.port.pressure.ratio";
     static final String ADVICE = "Reuse connections: fewer, longer-lived ones (each connection the proxy closes first"
@@ -104,13 +111,20 @@ public final class PortPressureMonitor implements AutoCloseable {
             return monitor;
         }
         monitor.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-port-pressure").factory());
-        monitor.timer.scheduleWithFixedDelay(monitor::sampleQuietly, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        monitor.timer.execute(monitor::sampleQuietly);
         return monitor;
     }
 
+    /**
+     * Samples, then schedules the next sample {@link #INTERVAL} later, or later still when the
+     * sample was expensive: the kernel prints every socket of the namespace into
+     * {@code /proc/net/tcp}, tens of milliseconds on a host with tens of thousands of them, and
+     * the monitor keeps its own cost under {@value #MAX_CPU_PERCENT}% of a core.
+     */
     private void sampleQuietly() {
+        long start = System.nanoTime();
         try {
-            sample(System.nanoTime());
+            sample(start);
             failing = false;
         } catch (IOException | RuntimeException e) {
             if (!failing) {
@@ -118,6 +132,13 @@ public final class PortPressureMonitor implements AutoCloseable {
                 log.atWarn().setMessage("upstream port pressure could not be sampled")
                         .addKeyValue("error", String.valueOf(e.getMessage())).log();
             }
+        }
+        long took = System.nanoTime() - start;
+        long next = Math.max(INTERVAL.toNanos(), took * (100 / MAX_CPU_PERCENT));
+        try {
+            timer.schedule(this::sampleQuietly, next, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed
         }
     }
 
@@ -132,7 +153,13 @@ public final class PortPressureMonitor implements AutoCloseable {
      * @param nowNanos the time, for the warnings' rate limit
      */
     public List<EndpointPressure> sample(long nowNanos) throws IOException {
-        EphemeralUse use = reader.read();
+        Set<InetSocketAddress> destinations = new HashSet<>();
+        for (Cluster c : clusters.get()) {
+            for (UpstreamEndpoint e : c.endpoints()) {
+                destinations.add(e.address());
+            }
+        }
+        EphemeralUse use = reader.read(destinations);
         Map<String, EndpointPressure> now = new LinkedHashMap<>();
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         for (Cluster c : clusters.get()) {

@@ -225,7 +225,7 @@ class PortPressureMonitorTest {
         List<ProcFixture> states = new ArrayList<>(List.of(proc,
                 new ProcFixture(dir.resolve("later"), "50000 50009", "50009").listen("127.0.0.1:50008").write()));
         PortPressureMonitor m = new PortPressureMonitor(() -> List.copyOf(clusters),
-                () -> PortUseReader.procfs(states.getFirst().procfs(), ByteOrder.LITTLE_ENDIAN).read(), LOOPBACK, registry);
+                d -> PortUseReader.procfs(states.getFirst().procfs(), ByteOrder.LITTLE_ENDIAN).read(d), LOOPBACK, registry);
         m.sample(0);
         assertThat(records("upstream port pressure")).singleElement()
                 .satisfies(e -> assertThat(fields(e)).containsEntry("severity", "critical").containsEntry("percent", 100L));

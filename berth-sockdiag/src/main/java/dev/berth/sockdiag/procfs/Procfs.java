@@ -1,5 +1,6 @@
 package dev.berth.sockdiag.procfs;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -67,6 +69,22 @@ public final class Procfs {
     /** A file of the network directory: {@code tcp}, {@code tcp6}, {@code udp}, {@code udp6}, {@code netstat}, {@code snmp}. */
     public Optional<String> net(String name) throws IOException {
         return read(netDir().resolve(name));
+    }
+
+    /**
+     * Reads a file of the network directory line by line, without holding it whole: a TCP
+     * table of a busy host is megabytes. False when the file does not exist.
+     */
+    public boolean netLines(String name, Consumer<String> line) throws IOException {
+        try (BufferedReader r = Files.newBufferedReader(netDir().resolve(name), StandardCharsets.UTF_8)) {
+            String l;
+            while ((l = r.readLine()) != null) {
+                line.accept(l);
+            }
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
     }
 
     /** A sysctl by its dotted name, {@code net.ipv4.tcp_tw_reuse}, stripped. */
