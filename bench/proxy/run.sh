@@ -568,7 +568,7 @@ rr_row() {
       note "$key: $unanswered of $(kv scheduled "$LINE") scheduled requests got no reply"
     fi
     awk -v l="${R[${key}_late]}" -v n="$(kv scheduled "$LINE")" 'BEGIN { exit !(n > 0 && l / n > 0.01) }' &&
-      note "$key: ${R[${key}_late]} of $(kv scheduled "$LINE") requests were sent > 1 ms late (load generator behind; send lag p99 ${R[${key}_lag_p99]} us)"
+      note "$key: ${R[${key}_late]} of $(kv scheduled "$LINE") requests were sent > 1 ms late (load generator behind: send lag p99 ${R[${key}_lag_p99]} us)"
     # The proxy's CPU as a share of its core: at a fixed rate, the cost shows as busy time.
     [[ "$CUR_TARGET" != direct ]] && R[${key}_busy]="$(ratio "$D_PROXY" "$D_WALL" 100 '%.1f')"
   fi
@@ -875,7 +875,7 @@ write_markdown() {
     echo
     report_tables "$OUT_CSV"
     echo
-    echo "Diagnostics (CSV): client-core busy share in the ${CONNS}-connection and connection-rate rows (\`ppN_client_core\`, \`conn_client_core\`: 1.00 = the load core was saturated, so the row is partly limited by the load generator), CPU-$PROXY_CPU-based costs (\`*_core_*\`). Open-loop generator health (CSV): `ol_late` requests sent > 1 ms after their scheduled time, `ol_lag_p99` µs. Raw lines: \`$(basename "$OUT_RAW")\`; CSV: \`$(basename "$OUT_CSV")\`; JSON: \`$(basename "$OUT_JSON")\`."
+    echo "Diagnostics (CSV): client-core busy share in the ${CONNS}-connection and connection-rate rows (\`ppN_client_core\`, \`conn_client_core\`: 1.00 = the load core was saturated, so the row is partly limited by the load generator), CPU-$PROXY_CPU-based costs (\`*_core_*\`). Open-loop generator health (CSV): \`ol_late\` requests sent > 1 ms after their scheduled time, \`ol_lag_p99\` µs send lag. Raw lines: \`$(basename "$OUT_RAW")\`; CSV: \`$(basename "$OUT_CSV")\`; JSON: \`$(basename "$OUT_JSON")\`."
   } >"$OUT_MD"
 }
 
