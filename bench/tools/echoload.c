@@ -255,6 +255,25 @@ static int connect_nonblocking(void) {
     return fd;
 }
 
+/* Reads from a non-blocking fd until `size` bytes are in buf (*off counts them). Returns 1 when
+ * the message is complete (the caller resets *off), 0 when the socket has nothing more for now,
+ * -1 on EOF or error. */
+static int recv_msg(int fd, uint8_t *buf, size_t *off, size_t size) {
+    for (;;) {
+        ssize_t r = recv(fd, buf + *off, size - *off, 0);
+        if (r > 0) {
+            *off += (size_t)r;
+            if (*off == size) return 1;
+        } else if (r < 0 && errno == EINTR) {
+            continue;
+        } else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return 0;
+        } else {
+            return -1;
+        }
+    }
+}
+
 /* ---- pingpong ------------------------------------------------------------------------ */
 
 typedef struct {
@@ -338,35 +357,22 @@ static int run_pingpong(int nconns, int seconds, int warmup, size_t size) {
             int bad = 0;
             if (evs[k].events & EPOLLOUT) bad = pp_send(ep, c, idx, size, 1) < 0;
             if (!bad && (evs[k].events & (EPOLLIN | EPOLLERR | EPOLLHUP))) {
-                for (;;) {
-                    ssize_t r = recv(c->fd, c->in + c->in_off, size - c->in_off, 0);
-                    if (r > 0) {
-                        c->in_off += (size_t)r;
-                        if (c->in_off < size) continue;
-                        uint64_t t = now_ns();
-                        if (!reply_ok(c->out, c->in, size)) {
-                            bad = 1;
-                            break;
-                        }
-                        if (c->sent_ns >= t_measure && t <= t_end) {
-                            c->done++;
-                            if (!samples_add(&s, t - c->sent_ns)) capped = 1;
-                        }
-                        /* Next request on this connection. */
-                        c->in_off = 0;
-                        c->out_off = 0;
-                        build_msg(c->out, size, ++c->seq);
-                        c->sent_ns = now_ns();
-                        if (pp_send(ep, c, idx, size, 0) < 0) bad = 1;
-                        break; /* closed loop: nothing more can be pending */
-                    } else if (r < 0 && errno == EINTR) {
-                        continue;
-                    } else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                        break;
-                    } else {
-                        bad = 1; /* EOF or error */
-                        break;
+                /* Closed loop: at most one reply can be pending. */
+                int got = recv_msg(c->fd, c->in, &c->in_off, size);
+                uint64_t t = now_ns();
+                if (got < 0 || (got == 1 && !reply_ok(c->out, c->in, size))) {
+                    bad = 1; /* EOF, error or a wrong reply */
+                } else if (got == 1) {
+                    if (c->sent_ns >= t_measure && t <= t_end) {
+                        c->done++;
+                        if (!samples_add(&s, t - c->sent_ns)) capped = 1;
                     }
+                    /* Next request on this connection. */
+                    c->in_off = 0;
+                    c->out_off = 0;
+                    build_msg(c->out, size, ++c->seq);
+                    c->sent_ns = now_ns();
+                    if (pp_send(ep, c, idx, size, 0) < 0) bad = 1;
                 }
             }
             if (bad) {
@@ -499,29 +505,15 @@ static int run_connrate(int nworkers, int seconds, int warmup) {
                 continue;
             }
             /* W_READING */
-            for (;;) {
-                ssize_t r = recv(w->fd, w->in + w->in_off, CONNRATE_SIZE - w->in_off, 0);
-                if (r > 0) {
-                    w->in_off += (size_t)r;
-                    if (w->in_off < CONNRATE_SIZE) continue;
-                    if (!reply_ok(w->out, w->in, CONNRATE_SIZE)) {
-                        cr_fail(w, now);
-                        break;
-                    }
-                    close(w->fd); /* closing the fd also removes it from the epoll set */
-                    w->fd = -1;
-                    uint64_t t = now_ns();
-                    if (w->t0 >= t_measure && t <= t_end && !samples_add(&s, t - w->t0)) capped = 1;
-                    cr_start(ep, w, idx);
-                    break;
-                } else if (r < 0 && errno == EINTR) {
-                    continue;
-                } else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                    break;
-                } else {
-                    cr_fail(w, now);
-                    break;
-                }
+            int got = recv_msg(w->fd, w->in, &w->in_off, CONNRATE_SIZE);
+            if (got < 0 || (got == 1 && !reply_ok(w->out, w->in, CONNRATE_SIZE))) {
+                cr_fail(w, now);
+            } else if (got == 1) {
+                close(w->fd); /* closing the fd also removes it from the epoll set */
+                w->fd = -1;
+                uint64_t t = now_ns();
+                if (w->t0 >= t_measure && t <= t_end && !samples_add(&s, t - w->t0)) capped = 1;
+                cr_start(ep, w, idx);
             }
         }
         for (int i = 0; i < nworkers; i++)
@@ -671,33 +663,20 @@ static int run_openloop(int nconns, int seconds, int warmup, size_t size, long r
             if (c->fd < 0) continue;
             int bad = 0;
             if (evs[k].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
-                for (;;) {
-                    ssize_t r = recv(c->fd, c->in + c->in_off, size - c->in_off, 0);
-                    if (r > 0) {
-                        c->in_off += (size_t)r;
-                        if (c->in_off < size) continue;
-                        uint64_t t = now_ns(), seq = c->received + 1;
-                        build_msg(c->expect, size, seq);
-                        if (seq > c->sent || !reply_ok(c->expect, c->in, size)) {
-                            bad = 1;
-                            break;
-                        }
-                        c->received = seq;
-                        c->in_off = 0;
-                        uint64_t at = ol_sched(c, seq, interval_ns);
-                        if (at >= t_measure && at < t_end) {
-                            c->done++;
-                            if (!samples_add(&s, t - at)) capped = 1;
-                        }
-                    } else if (r < 0 && errno == EINTR) {
-                        continue;
-                    } else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                        break;
-                    } else {
-                        bad = 1; /* EOF or error */
-                        break;
+                int got;
+                while ((got = recv_msg(c->fd, c->in, &c->in_off, size)) == 1) {
+                    uint64_t t = now_ns(), seq = c->received + 1;
+                    build_msg(c->expect, size, seq);
+                    if (seq > c->sent || !reply_ok(c->expect, c->in, size)) break;
+                    c->received = seq;
+                    c->in_off = 0;
+                    uint64_t at = ol_sched(c, seq, interval_ns);
+                    if (at >= t_measure && at < t_end) {
+                        c->done++;
+                        if (!samples_add(&s, t - at)) capped = 1;
                     }
                 }
+                bad = got != 0; /* EOF, error, or (got == 1) a reply that is not the expected one */
             }
             if (!bad && (evs[k].events & EPOLLOUT))
                 bad = ol_send_due(ep, c, idx, size, interval_ns, now, t_measure, t_end, &lag, &late) < 0;
