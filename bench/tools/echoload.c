@@ -255,6 +255,22 @@ static int connect_nonblocking(void) {
     return fd;
 }
 
+/* A connection that failed: counted as an error, closed, no longer alive. */
+static void drop(int *fd, unsigned long *errors, int *alive) {
+    (*errors)++;
+    close(*fd);
+    *fd = -1;
+    (*alive)--;
+}
+
+/* Opens the measured window once `now` reaches t_measure: takes the CPU snapshot the end of the
+ * window is compared with. */
+static void window_start(int *measuring, uint64_t now, uint64_t t_measure, cpu_snap_t *c0) {
+    if (*measuring || now < t_measure) return;
+    cpu_snap(c0);
+    *measuring = 1;
+}
+
 /* Reads from a non-blocking fd until `size` bytes are in buf (*off counts them). Returns 1 when
  * the message is complete (the caller resets *off), 0 when the socket has nothing more for now,
  * -1 on EOF or error. */
@@ -346,10 +362,7 @@ static int run_pingpong(int nconns, int seconds, int warmup, size_t size) {
         int n = epoll_wait(ep, evs, 256, 50);
         if (n < 0 && errno != EINTR) die("epoll_wait");
         now = now_ns();
-        if (!measuring && now >= t_measure) {
-            cpu_snap(&c0);
-            measuring = 1;
-        }
+        window_start(&measuring, now, t_measure, &c0);
         for (int k = 0; k < n; k++) {
             uint32_t idx = evs[k].data.u32;
             pp_conn_t *c = &cs[idx];
@@ -376,10 +389,7 @@ static int run_pingpong(int nconns, int seconds, int warmup, size_t size) {
                 }
             }
             if (bad) {
-                errors++;
-                close(c->fd);
-                c->fd = -1;
-                alive--;
+                drop(&c->fd, &errors, &alive);
             }
         }
     }
@@ -485,11 +495,8 @@ static int run_connrate(int nworkers, int seconds, int warmup) {
         int n = epoll_wait(ep, evs, 256, any_idle ? 1 : 50);
         if (n < 0 && errno != EINTR) die("epoll_wait");
         now = now_ns();
-        if (!measuring && now >= t_measure) {
-            cpu_snap(&c0);
-            errors_at_measure = cr_errors;
-            measuring = 1;
-        }
+        if (!measuring && now >= t_measure) errors_at_measure = cr_errors;
+        window_start(&measuring, now, t_measure, &c0);
         for (int k = 0; k < n; k++) {
             uint32_t idx = evs[k].data.u32;
             cr_worker_t *w = &ws[idx];
@@ -653,10 +660,7 @@ static int run_openloop(int nconns, int seconds, int warmup, size_t size, long r
         int n = epoll_pwait2(ep, evs, 256, &ts, NULL);
         if (n < 0 && errno != EINTR) die("epoll_pwait2");
         now = now_ns();
-        if (!measuring && now >= t_measure) {
-            cpu_snap(&c0);
-            measuring = 1;
-        }
+        window_start(&measuring, now, t_measure, &c0);
         for (int k = 0; k < n; k++) {
             uint32_t idx = evs[k].data.u32;
             ol_conn_t *c = &cs[idx];
@@ -681,10 +685,7 @@ static int run_openloop(int nconns, int seconds, int warmup, size_t size, long r
             if (!bad && (evs[k].events & EPOLLOUT))
                 bad = ol_send_due(ep, c, idx, size, interval_ns, now, t_measure, t_end, &lag, &late) < 0;
             if (bad) {
-                errors++;
-                close(c->fd);
-                c->fd = -1;
-                alive--;
+                drop(&c->fd, &errors, &alive);
             }
         }
         now = now_ns();
@@ -692,10 +693,7 @@ static int run_openloop(int nconns, int seconds, int warmup, size_t size, long r
             ol_conn_t *c = &cs[i];
             if (c->fd < 0 || c->want_out) continue;
             if (ol_send_due(ep, c, (uint32_t)i, size, interval_ns, now, t_measure, t_end, &lag, &late) < 0) {
-                errors++;
-                close(c->fd);
-                c->fd = -1;
-                alive--;
+                drop(&c->fd, &errors, &alive);
             }
         }
     }
