@@ -5,7 +5,9 @@
 #   [CONNS=64 OPEN_RATE=10000] bench/lib/chart.sh RESULTS.csv OUT.png "title line"
 #
 # Needs gnuplot with the pngcairo terminal (Debian: gnuplot-nox). Rows a target did not
-# measure ("-" in the CSV) are left out of that panel.
+# measure ("-" in the CSV) are left out of that panel; a target whose rows ran while other
+# programs used >= 5% of the CPUs (the CSV's "other" column; the report flags it noisy) is
+# marked "(noisy)".
 set -euo pipefail
 
 (($# == 3)) || { echo "usage: bench/lib/chart.sh RESULTS.csv OUT.png TITLE" >&2; exit 2; }
@@ -27,7 +29,7 @@ ppN_us|Proxy CPU per request, CONNS conns: µs|lower
 idle_b_conn|RSS per idle proxied connection: bytes|lower"
 
 # One data file per panel: index, target, value, label "value\nratio", colour.
-awk -F, -v panels="$PANELS" -v dir="$work" '
+awk -F, -v panels="$PANELS" -v dir="$work" -v noisy=5 '
   function fmt(x) { x += 0; return x >= 1000 ? sprintf("%.0f", x) : x >= 100 ? sprintf("%.0f", x) : x >= 10 ? sprintf("%.1f", x) : sprintf("%.3g", x) }
   function colour(t) {
     if (t == "direct") return 10066329        # 0x999999
@@ -51,7 +53,8 @@ awk -F, -v panels="$PANELS" -v dir="$work" '
         r = ""
         if (t == h) r = "1×"
         else if (h && num(v[h, c]) && v[h, c] + 0 != 0) r = sprintf("%.2f×", v[t, c] / v[h, c])
-        printf "%d\t\"%s\"\t%s\t\"%s\"\t\"%s\"\t%d\n", rows++, name[t], v[t, c], fmt(v[t, c]), r, colour(name[t]) >> out
+        label = name[t] ((col["other"] && v[t, col["other"]] + 0 >= noisy) ? " (noisy)" : "")
+        printf "%d\t\"%s\"\t%s\t\"%s\"\t\"%s\"\t%d\n", rows++, label, v[t, c], fmt(v[t, c]), r, colour(name[t]) >> out
       }
       close(out)
     }
@@ -61,7 +64,7 @@ conns="${CONNS:-64}" rate="${OPEN_RATE:-10000}"      # the run's settings (the C
 {
   echo "set terminal pngcairo size 1800,980 font 'sans,10'"
   echo "set output '$png'"
-  echo "set multiplot layout 2,4 title \"${title//\"/\'}\\nlabels: value, and below it the ratio to HAProxy (same run)\" font 'sans,12'"
+  echo "set multiplot layout 2,4 title \"${title//\"/\'}\\nlabels: value, and below it the ratio to HAProxy (same run); (noisy) = other programs used 5% or more of the CPUs during one of that target's rows\" font 'sans,12'"
   echo "set style fill solid 0.85 border -1"
   echo "set boxwidth 0.7"
   echo "set xtics rotate by -30 nomirror font 'sans,9'"
