@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Side-by-side L4 proxy benchmark on 127.0.0.1 in one run: no proxy (direct), HAProxy `mode
 # tcp`, HAProxy with splice (bulk rows only), nginx `stream`, and `berth proxy` with the access
-# log off and with it written to a file. Writes bench/results/proxy-<timestamp>.{md,csv,raw}
-# and the proxies' logs as bench/results/proxy-<timestamp>.<target>.log.
+# log off and with it written to a file. Writes bench/results/proxy-<timestamp>.{md,csv,json,raw}
+# and the proxies' logs as bench/results/proxy-<timestamp>.<target>.log. bench/run.sh drives
+# it (and adds the chart); run this one directly to skip the chart or the jar build.
 #
 #   BERTH_JAR=/path/to/berth.jar bench/proxy/run.sh
 #
 # Knobs (environment): DURATION=5 measured seconds per request/response row, WARMUP=1 warm-up
 # seconds before each such row, BULK_SECONDS=5 and BULK_OMIT=1 (iperf3 -t/-O), BERTH_WARMUP=30
 # seconds of mixed load (JIT warm-up) before measuring each Berth target, CONNS=64, WORKERS=4, SIZE=64,
+# OPEN_RATE=10000 req/s over OPEN_CONNS=64 connections (open-loop row),
 # IDLE_CONNS=9000, PORT_BASE=19200 (uses PORT_BASE..PORT_BASE+49 on 127.0.0.1),
 # PROXY_CPU=1, LOAD_CPU=0, IDLE_WAIT=30 (seconds to wait for other load to go away),
 # TARGETS="direct haproxy haproxy-splice nginx berth berth-log" (a subset, in this order).
+# Set by bench/run.sh: BENCH_STAMP (the results' file stamp), BERTH_COMMIT (what the jar was
+# built from, for the report).
 #
 #   bench/proxy/run.sh --combine bench/results/proxy-A.csv bench/results/proxy-B.csv ...
 # prints the same tables over several runs (median [min-max]; ratios per run, then median).
@@ -23,7 +27,7 @@ set -euo pipefail
 PROXY_BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BENCH_DIR="$(cd "$PROXY_BENCH_DIR/.." && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
-KNOBS="DURATION WARMUP BULK_SECONDS BULK_OMIT BERTH_WARMUP CONNS WORKERS SIZE IDLE_CONNS PORT_BASE PROXY_CPU LOAD_CPU IDLE_WAIT TARGETS"
+KNOBS="DURATION WARMUP BULK_SECONDS BULK_OMIT BERTH_WARMUP CONNS WORKERS SIZE OPEN_RATE OPEN_CONNS IDLE_CONNS PORT_BASE PROXY_CPU LOAD_CPU IDLE_WAIT TARGETS"
 USER_SETTINGS=""                     # knobs set in the environment, for the command line in the report
 for knob in $KNOBS; do
   [[ -n "${!knob:-}" ]] && USER_SETTINGS+="$knob='${!knob}' "
@@ -41,6 +45,8 @@ BERTH_WARMUP="${BERTH_WARMUP:-30}"
 CONNS="${CONNS:-64}"
 WORKERS="${WORKERS:-4}"
 SIZE="${SIZE:-64}"
+OPEN_RATE="${OPEN_RATE:-10000}"
+OPEN_CONNS="${OPEN_CONNS:-64}"
 IDLE_CONNS="${IDLE_CONNS:-9000}"
 PORT_BASE="${PORT_BASE:-19200}"
 PROXY_CPU="${PROXY_CPU:-1}"
@@ -61,9 +67,11 @@ ECHOLOAD="$TOOLS_BUILD/echoload"
 ECHOD="$TOOLS_BUILD/echod"
 IDLEHOLD="$TOOLS_BUILD/idlehold"
 RESULTS_DIR="$BENCH_DIR/results"
-STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+STAMP="${BENCH_STAMP:-$(date -u +%Y%m%dT%H%M%SZ)}"
+BERTH_COMMIT="${BERTH_COMMIT:-}"
 OUT_MD="$RESULTS_DIR/proxy-$STAMP.md"
 OUT_CSV="$RESULTS_DIR/proxy-$STAMP.csv"
+OUT_JSON="$RESULTS_DIR/proxy-$STAMP.json"
 OUT_RAW="$RESULTS_DIR/proxy-$STAMP.raw"
 WORK_DIR=""                          # private temp dir on /tmp (configs, the access log)
 
@@ -240,6 +248,9 @@ ratio() {
 
 # ---- setup --------------------------------------------------------------------------------
 
+# shellcheck source=../lib/install.sh
+source "$BENCH_DIR/lib/install.sh"
+
 install_tools() {
   local need=()
   command -v haproxy >/dev/null || need+=(haproxy)
@@ -251,13 +262,8 @@ install_tools() {
     log "haproxy, nginx (+stream), iperf3 and gcc are installed"
     return 0
   fi
-  log "installing ${need[*]} (apt-get)"
-  export DEBIAN_FRONTEND=noninteractive
-  # The packages' own services must not start (they would bind port 80 and run unpinned).
-  if ! apt-get install -y haproxy nginx libnginx-mod-stream iperf3 gcc >/dev/null; then
-    apt-get update >/dev/null
-    apt-get install -y haproxy nginx libnginx-mod-stream iperf3 gcc >/dev/null
-  fi
+  log "installing ${need[*]} (apt-get; no service is started)"
+  bench_apt_install "${need[@]}" || fail "apt-get install ${need[*]} failed"
 }
 
 build_tools() {
@@ -272,7 +278,7 @@ port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/$HOST/$1" 2>/dev/null; }
 
 preflight() {
   local v t port
-  for v in DURATION WARMUP BULK_SECONDS BULK_OMIT BERTH_WARMUP CONNS WORKERS SIZE IDLE_CONNS PORT_BASE PROXY_CPU LOAD_CPU IDLE_WAIT; do
+  for v in DURATION WARMUP BULK_SECONDS BULK_OMIT BERTH_WARMUP CONNS WORKERS SIZE OPEN_RATE OPEN_CONNS IDLE_CONNS PORT_BASE PROXY_CPU LOAD_CPU IDLE_WAIT; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || fail "$v must be a non-negative integer, got '${!v}'"
   done
   ((DURATION >= 1 && DURATION <= 30 && WARMUP <= 10)) || fail "DURATION must be 1..30, WARMUP <= 10"
@@ -280,6 +286,7 @@ preflight() {
   ((BERTH_WARMUP <= 60 && IDLE_WAIT <= 60)) || fail "BERTH_WARMUP and IDLE_WAIT must be <= 60"
   ((CONNS >= 1 && CONNS <= 1024 && WORKERS >= 1 && WORKERS <= 64)) || fail "CONNS 1..1024, WORKERS 1..64"
   ((SIZE >= 16 && SIZE <= 65536)) || fail "SIZE must be 16..65536"
+  ((OPEN_RATE >= 1 && OPEN_RATE <= 200000 && OPEN_CONNS >= 1 && OPEN_CONNS <= 1024)) || fail "OPEN_RATE 1..200000, OPEN_CONNS 1..1024"
   ((IDLE_CONNS <= 9500)) || fail "IDLE_CONNS must be <= 9500 (a proxy needs 2 fds per connection; 20000 is the fd limit here)"
   ((PORT_BASE >= 1024 && PORT_BASE <= 65000)) || fail "PORT_BASE must be 1024..65000"
   ((PROXY_CPU < NCPU && LOAD_CPU < NCPU && PROXY_CPU != LOAD_CPU)) ||
@@ -514,18 +521,27 @@ echoload_run() {
   return 0
 }
 
-# pingpong / connrate row: WARMUP s on fresh connections (discarded), then DURATION s measured
-# on fresh connections, with the proxy's CPU time over the measured run.
+# One echoload run of MODE (pingpong, connrate, openloop) through PORT with N connections or
+# workers for SECONDS; sets LINE.
+echoload_mode() {
+  local mode="$1" port="$2" n="$3" seconds="$4"
+  case "$mode" in
+    pingpong) echoload_run "$seconds" pingpong "$HOST" "$port" "$n" "$seconds" "$SIZE" ;;
+    connrate) echoload_run "$seconds" connrate "$HOST" "$port" "$n" "$seconds" ;;
+    openloop) echoload_run "$seconds" openloop "$HOST" "$port" "$n" "$seconds" "$SIZE" "$OPEN_RATE" ;;
+  esac
+}
+
+# pingpong / connrate / openloop row: WARMUP s on fresh connections (discarded), then DURATION s
+# measured on fresh connections, with the proxy's CPU time over the measured run.
 rr_row() {
-  local key="$1" port="$2" mode="$3" n="$4" rate count errs
+  local key="$1" port="$2" mode="$3" n="$4" rate count errs unanswered
   if ((WARMUP > 0)); then
-    if [[ "$mode" == pingpong ]]; then echoload_run "$WARMUP" pingpong "$HOST" "$port" "$n" "$WARMUP" "$SIZE"
-    else echoload_run "$WARMUP" connrate "$HOST" "$port" "$n" "$WARMUP"; fi
+    echoload_mode "$mode" "$port" "$n" "$WARMUP"
     raw "target=$CUR_TARGET test=$key-warmup $LINE"
   fi
   snap_begin
-  if [[ "$mode" == pingpong ]]; then echoload_run "$DURATION" pingpong "$HOST" "$port" "$n" "$DURATION" "$SIZE"
-  else echoload_run "$DURATION" connrate "$HOST" "$port" "$n" "$DURATION"; fi
+  echoload_mode "$mode" "$port" "$n" "$DURATION"
   snap_end
   raw "target=$CUR_TARGET test=$key wall_s=$D_WALL proxy_cpu_s=$D_PROXY cpu${PROXY_CPU}_busy_s=$D_CPU1 other_load=$D_OTHER $LINE"
   rate="$(kv rate "$LINE")"
@@ -541,6 +557,21 @@ rr_row() {
   R[stalled]=$((${R[stalled]:-0} + $(kv stalled "$LINE" | sed 's/^-$/0/')))
   ((errs > 0)) && note "$key: $errs errors"
   [[ "$(kv stalled "$LINE")" =~ ^[1-9] ]] && note "$key: $(kv stalled "$LINE") stalled connections"
+  if [[ "$mode" == openloop ]]; then
+    # Requests scheduled in the window without a reply count as errors; late sends mean the
+    # load generator (not the proxy) fell behind its schedule, which inflates the latencies.
+    unanswered="$(kv unanswered "$LINE")"
+    R[${key}_late]="$(kv late_sends "$LINE")"
+    R[${key}_lag_p99]="$(kv lag_p99_us "$LINE")"
+    if [[ "$unanswered" =~ ^[1-9] ]]; then
+      R[errors]=$((R[errors] + unanswered))
+      note "$key: $unanswered of $(kv scheduled "$LINE") scheduled requests got no reply"
+    fi
+    awk -v l="${R[${key}_late]}" -v n="$(kv scheduled "$LINE")" 'BEGIN { exit !(n > 0 && l / n > 0.01) }' &&
+      note "$key: ${R[${key}_late]} of $(kv scheduled "$LINE") requests were sent > 1 ms late (load generator behind: send lag p99 ${R[${key}_lag_p99]} us)"
+    # The proxy's CPU as a share of its core: at a fixed rate, the cost shows as busy time.
+    [[ "$CUR_TARGET" != direct ]] && R[${key}_busy]="$(ratio "$D_PROXY" "$D_WALL" 100 '%.1f')"
+  fi
   R[${key}_rate]="$(printf '%.0f' "$rate")"
   R[${key}_p50]="$(kv p50_us "$LINE")"
   R[${key}_p99]="$(kv p99_us "$LINE")"
@@ -621,7 +652,7 @@ warm_up_jvm() {
 }
 
 CUR_TARGET=""
-CSV_COLS="target bulk1_gbps bulk1_cs_gb bulk1_core_cs_gb bulk4_gbps bulk4_cs_gb bulk4_core_cs_gb pp1_p50 pp1_p99 pp1_p999 pp1_rate pp1_us pp1_core_us ppN_rate ppN_p50 ppN_p99 ppN_p999 ppN_us ppN_core_us ppN_client_core conn_rate conn_us conn_core_us conn_p50 conn_p99 conn_client_core rss_start_kib rss_base_kib rss_idle_mib idle_ok idle_b_conn errors stalled failed other notes"
+CSV_COLS="target bulk1_gbps bulk1_cs_gb bulk1_core_cs_gb bulk4_gbps bulk4_cs_gb bulk4_core_cs_gb pp1_p50 pp1_p99 pp1_p999 pp1_rate pp1_us pp1_core_us ppN_rate ppN_p50 ppN_p99 ppN_p999 ppN_us ppN_core_us ppN_client_core ol_rate ol_p50 ol_p99 ol_p999 ol_us ol_core_us ol_busy ol_late ol_lag_p99 ol_client_core conn_rate conn_us conn_core_us conn_p50 conn_p99 conn_client_core rss_start_kib rss_base_kib rss_idle_mib idle_ok idle_b_conn errors stalled failed other notes"
 
 emit_csv_row() {
   local c line="" v
@@ -677,6 +708,7 @@ run_target() {
   if [[ "$t" != haproxy-splice ]]; then
     rr_row pp1 "$rr" pingpong 1
     rr_row ppN "$rr" pingpong "$CONNS"
+    rr_row ol "$rr" openloop "$OPEN_CONNS"
     rr_row conn "$rr" connrate "$WORKERS"
     [[ "$t" != direct ]] && idle_row "$rr"
   fi
@@ -715,6 +747,11 @@ ppN_p50|CONNS conns, p50 µs|lower|yes
 ppN_p99|CONNS conns, p99 µs|lower|yes
 ppN_p999|CONNS conns, p99.9 µs|lower|yes
 ppN_us|CONNS conns, proxy CPU µs/req|lower|no
+ol_p50|open loop OPENRATE req/s (OPENCONNS conns), p50 µs|lower|yes
+ol_p99|open loop OPENRATE req/s, p99 µs|lower|yes
+ol_p999|open loop OPENRATE req/s, p99.9 µs|lower|yes
+ol_us|open loop, proxy CPU µs/req|lower|no
+ol_busy|open loop, proxy CPU % of its core|lower|no
 conn_rate|new conn/s (WORKERS workers)|higher|yes
 conn_us|new conn, proxy CPU µs/conn|lower|no
 conn_p99|new conn, connect-to-close p99 µs|lower|yes
@@ -723,12 +760,18 @@ rss_base_kib|RSS before idle test, KiB|lower|no
 rss_idle_mib|RSS with IDLE idle conns, MiB|lower|no
 idle_b_conn|RSS per idle conn, bytes|lower|no"
 
+# METRICS with the run's settings filled in.
+metric_lines() {
+  sed -e "s/OPENRATE/$OPEN_RATE/g" -e "s/OPENCONNS/$OPEN_CONNS/g" -e "s/CONNS/$CONNS/g" \
+    -e "s/WORKERS/$WORKERS/g" -e "s/IDLE/$IDLE_CONNS/g" <<<"$METRICS"
+}
+
 # Markdown tables from one or more CSV files of this script (same targets): each cell is the
 # value, or for several files the median [min–max]; ratios are computed within each file first,
 # then the median is taken (as in shared/research/perf-anchors.md). Prints to stdout.
 report_tables() {
   local metrics
-  metrics="$(sed -e "s/CONNS/$CONNS/g" -e "s/WORKERS/$WORKERS/g" -e "s/IDLE/$IDLE_CONNS/g" <<<"$METRICS")"
+  metrics="$(metric_lines)"
   awk -F, -v metrics="$metrics" -v noisy="$NOISY_PCT" '
     function fmt(x) { if (x == "-" || x == "") return "–"; x += 0; return x >= 100 ? sprintf("%.0f", x) : x >= 10 ? sprintf("%.1f", x) : sprintf("%.3g", x) }
     function num(x) { return x != "-" && x != "" }
@@ -824,16 +867,65 @@ write_markdown() {
     echo
     echo "- Host: $NCPU CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), kernel $(uname -r), $(sed -n 's/^PRETTY_NAME="\(.*\)"$/\1/p' /etc/os-release)"
     echo "- Placement: proxy alone on CPU $PROXY_CPU (\`taskset\`; HAProxy \`nbthread 1\`, nginx 1 worker, Berth \`--threads 1\`, whole JVM on that CPU); load generators and backends (echod, iperf3 -s) on CPU $LOAD_CPU. DIRECT = client and backend on CPU $LOAD_CPU, no proxy. All traffic on $HOST."
-    echo "- Rows: bulk = iperf3 -t $BULK_SECONDS -O $BULK_OMIT (receiver rate); request/response = echoload, ${SIZE}-byte messages, closed loop, ${WARMUP} s warm-up on separate connections + ${DURATION} s measured; new conn = echoload connrate, $WORKERS workers (connect, ${SIZE} B request/echo, close); idle = $IDLE_CONNS connections from $IDLE_SRC, one ${SIZE}-byte exchange each, then held (RSS = VmRSS of the proxy's processes, 2 s after the last one opened, minus VmRSS just before). Berth targets first get ${BERTH_WARMUP} s of mixed load (JIT warm-up: 1/5 pingpong, 1/8 bulk, the rest connection rate)."
+    echo "- Rows: bulk = iperf3 -t $BULK_SECONDS -O $BULK_OMIT (receiver rate); request/response = echoload, ${SIZE}-byte messages, closed loop, ${WARMUP} s warm-up on separate connections + ${DURATION} s measured; open loop = echoload openloop, ${OPEN_RATE} req/s in total over ${OPEN_CONNS} connections on a fixed schedule, latency from each request's *scheduled* send time (no coordinated omission), same warm-up and duration; new conn = echoload connrate, $WORKERS workers (connect, ${SIZE} B request/echo, close); idle = $IDLE_CONNS connections from $IDLE_SRC, one ${SIZE}-byte exchange each, then held (RSS = VmRSS of the proxy's processes, 2 s after the last one opened, minus VmRSS just before). Berth targets first get ${BERTH_WARMUP} s of mixed load (JIT warm-up: 1/5 pingpong, 1/8 bulk, the rest connection rate)."
     echo "- Proxy CPU = utime+stime of the proxy's processes over the measured run (exact run time, includes loopback softirq work done in its system calls), divided by operations or GB. The CSV also has the same from CPU $PROXY_CPU's idle time (\`*_core_*\`), which includes anything else that ran there."
     echo "- Load average at the start: $LOADAVG_START; at the end: $load_end. \"other load\" = CPU time of programs outside this benchmark during the target's rows, as % of all $NCPU CPUs (worst row); ${NOISY_PCT}% or more is flagged **noisy**."
     echo "- Versions: $(haproxy -v 2>/dev/null | head -n 1 | cut -d' ' -f1-3), nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), iperf3 $(iperf3 --version 2>/dev/null | head -n 1 | cut -d' ' -f2), $("$REPO_DIR/bin/berth" --version 2>/dev/null | head -n 1 || echo 'berth ?'), $(java_version)"
-    [[ " $TARGETS " == *" berth"* ]] && echo "- Berth jar: $BERTH_JAR (sha256 $(sha256sum "$BERTH_JAR" | cut -c1-12))"
+    [[ " $TARGETS " == *" berth"* ]] && echo "- Berth jar: $BERTH_JAR (sha256 $(jar_sha)${BERTH_COMMIT:+, built from commit $BERTH_COMMIT})"
     echo
     report_tables "$OUT_CSV"
     echo
-    echo "Diagnostics (CSV): client-core busy share in the ${CONNS}-connection and connection-rate rows (\`ppN_client_core\`, \`conn_client_core\`: 1.00 = the load core was saturated, so the row is partly limited by the load generator), CPU-$PROXY_CPU-based costs (\`*_core_*\`). Raw lines: \`$(basename "$OUT_RAW")\`; CSV: \`$(basename "$OUT_CSV")\`."
+    echo "Diagnostics (CSV): client-core busy share in the ${CONNS}-connection and connection-rate rows (\`ppN_client_core\`, \`conn_client_core\`: 1.00 = the load core was saturated, so the row is partly limited by the load generator), CPU-$PROXY_CPU-based costs (\`*_core_*\`). Open-loop generator health (CSV): \`ol_late\` requests sent > 1 ms after their scheduled time, \`ol_lag_p99\` µs send lag. Raw lines: \`$(basename "$OUT_RAW")\`; CSV: \`$(basename "$OUT_CSV")\`; JSON: \`$(basename "$OUT_JSON")\`."
   } >"$OUT_MD"
+}
+
+jar_sha() { sha256sum "$BERTH_JAR" | cut -c1-12; }
+
+# The CSV as JSON: the run's settings and host, the metric list (key, label, which way is
+# better), every target's values (numbers; null where not measured) and notes, and each
+# target's ratios to HAProxy (value ÷ haproxy, per metric).
+write_json() {
+  local cmd="$1" load_end="$2" settings="" knob
+  for knob in DURATION WARMUP BULK_SECONDS BULK_OMIT BERTH_WARMUP CONNS WORKERS SIZE OPEN_RATE OPEN_CONNS IDLE_CONNS PROXY_CPU LOAD_CPU; do
+    settings+="${settings:+, }\"$knob\": ${!knob}"
+  done
+  awk -F, -v metrics="$(metric_lines)" -v stamp="$STAMP" -v cmd="$cmd" -v settings="$settings" \
+    -v host="$NCPU CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), kernel $(uname -r), $(sed -n 's/^PRETTY_NAME="\(.*\)"$/\1/p' /etc/os-release)" \
+    -v jar="$([[ " $TARGETS " == *" berth"* ]] && echo "$BERTH_JAR")" -v sha="$([[ " $TARGETS " == *" berth"* ]] && jar_sha)" \
+    -v commit="$BERTH_COMMIT" -v pcpu="$PROXY_CPU" -v lcpu="$LOAD_CPU" -v load0="$LOADAVG_START" -v load1="$load_end" '
+    function str(x) { gsub(/\\/, "\\\\", x); gsub(/"/, "\\\"", x); gsub(/\t/, " ", x); return "\"" x "\"" }
+    function num(x) { return x ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ ? x + 0 : "null" }
+    FNR == 1 { for (i = 1; i <= NF; i++) col[i] = $i; nc = NF; next }
+    { n++; for (i = 1; i <= nc; i++) v[n, col[i]] = $i; if ($1 == "haproxy") h = n }
+    END {
+      printf "{\n  \"stamp\": %s,\n  \"command\": %s,\n  \"host\": %s,\n", str(stamp), str(cmd), str(host)
+      printf "  \"placement\": \"proxy alone on CPU %s (one thread / event loop), load generators and backends on CPU %s, loopback only\",\n", pcpu, lcpu
+      printf "  \"loadavg_start\": %s,\n  \"loadavg_end\": %s,\n", str(load0), str(load1)
+      printf "  \"berth_jar\": {\"path\": %s, \"sha256_prefix\": %s, \"commit\": %s},\n", jar == "" ? "null" : str(jar), sha == "" ? "null" : str(sha), commit == "" ? "null" : str(commit)
+      printf "  \"settings\": {%s},\n  \"metrics\": [\n", settings
+      m = split(metrics, ml, "\n")
+      for (k = 1; k <= m; k++) {
+        split(ml[k], f, "|"); key[k] = f[1]
+        printf "    {\"key\": %s, \"label\": %s, \"better\": %s}%s\n", str(f[1]), str(f[2]), str(f[3]), k < m ? "," : ""
+      }
+      printf "  ],\n  \"targets\": [\n"
+      for (t = 1; t <= n; t++) {
+        printf "    {\"name\": %s, \"values\": {", str(v[t, "target"])
+        first = 1
+        for (i = 2; i <= nc; i++) if (col[i] != "notes") { printf "%s%s: %s", first ? "" : ", ", str(col[i]), num(v[t, col[i]]); first = 0 }
+        printf "},\n      \"ratio_to_haproxy\": {"
+        first = 1
+        for (k = 1; k <= m; k++) {
+          a = num(v[t, key[k]]); b = h ? num(v[h, key[k]]) : "null"
+          r = (a == "null" || b == "null" || b == 0) ? "null" : sprintf("%.3f", a / b)
+          printf "%s%s: %s", first ? "" : ", ", str(key[k]), r; first = 0
+        }
+        nt = v[t, "notes"]; printf "},\n      \"notes\": %s}%s\n", (nt == "-" || nt == "") ? "[]" : "[" notes(nt) "]", t < n ? "," : ""
+      }
+      printf "  ]\n}\n"
+    }
+    function notes(x,    p, c, i, out) { c = split(x, p, ";"); out = ""; for (i = 1; i <= c; i++) out = out (i > 1 ? ", " : "") str(p[i]); return out }
+  ' "$OUT_CSV" >"$OUT_JSON"
 }
 
 JAVA_BIN=""
@@ -877,6 +969,7 @@ main() {
   load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
   raw "end loadavg=$load_end seconds=$SECONDS"
   write_markdown "$cmd" "$load_end"
+  write_json "$cmd" "$load_end"
   log "done in ${SECONDS}s: $OUT_MD"
   cat "$OUT_MD"
 }

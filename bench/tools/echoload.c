@@ -7,6 +7,17 @@
  *   echoload [-w WARMUP_S] connrate HOST PORT WORKERS SECONDS
  *       WORKERS concurrent workers; each connects, sends 64 bytes, reads the 64-byte echo,
  *       closes, repeats. Records the time of every connection (connect start to close).
+ *   echoload [-w WARMUP_S] openloop HOST PORT CONNS SECONDS SIZE RATE
+ *       Open loop at a fixed RATE of requests per second in total, spread over CONNS
+ *       connections: connection i sends request k at the scheduled time
+ *       start + i/RATE + (k-1)*CONNS/RATE, whether or not earlier replies have come back
+ *       (requests pipeline; at most MAX_INFLIGHT outstanding per connection, beyond that a
+ *       send waits). Latency = reply received - *scheduled* send time, so a stalled server or
+ *       a late sender shows up in the percentiles instead of being left out (no coordinated
+ *       omission). Measures the requests scheduled in the window; after it, waits at most
+ *       DRAIN_S for their replies. Extra output: target_rate, unanswered (scheduled in the
+ *       window, never answered), late_sends (sent more than LATE_US after their scheduled
+ *       time: the generator itself fell behind), lag_p99_us / lag_max_us (send lag).
  *   echoload check HOST PORT
  *       One connection, one 64-byte round trip with a 2 s timeout; exit 0 if it echoed.
  *
@@ -43,6 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -59,6 +71,10 @@
 #define HDR_FLAGS_OFF 8
 #define MAX_CPUS      64
 #define CONNECT_TIMEOUT_S 2
+#define MAX_RATE      1000000               /* openloop: requests per second, all connections */
+#define MAX_INFLIGHT  1024u                 /* openloop: outstanding requests per connection */
+#define DRAIN_S       1                     /* openloop: wait this long for the window's replies */
+#define LATE_US       1000                  /* openloop: a send this late counts as late */
 
 static uint64_t now_ns(void) {
     struct timespec ts;
@@ -75,6 +91,7 @@ static void usage(void) {
     fprintf(stderr,
             "usage: echoload [-w WARMUP_S] pingpong HOST PORT CONNS SECONDS SIZE\n"
             "       echoload [-w WARMUP_S] connrate HOST PORT WORKERS SECONDS\n"
+            "       echoload [-w WARMUP_S] openloop HOST PORT CONNS SECONDS SIZE RATE\n"
             "       echoload check HOST PORT\n");
     exit(2);
 }
@@ -180,12 +197,13 @@ static void cpu_snap(cpu_snap_t *c) {
 }
 
 static void print_stats(const char *head, samples_t *s, double seconds, unsigned long errors, int capped,
-                        const cpu_snap_t *c0, const cpu_snap_t *c1) {
+                        const char *extra, const cpu_snap_t *c0, const cpu_snap_t *c1) {
     qsort(s->v, s->n, sizeof *s->v, cmp_u32);
     printf("%s seconds=%.3f count=%zu rate=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f "
            "errors=%lu capped=%d self_cpu=%.2f",
            head, seconds, s->n, seconds > 0 ? s->n / seconds : 0.0, pct_us(s, 50), pct_us(s, 90), pct_us(s, 99),
            pct_us(s, 99.9), pct_us(s, 100), errors, capped, seconds > 0 ? (c1->self_s - c0->self_s) / seconds : 0.0);
+    if (*extra) printf(" %s", extra);
     for (int i = 0; i < c0->ncpu && i < c1->ncpu; i++) {
         unsigned long long dt = c1->total[i] - c0->total[i];
         printf(" cpu%d_busy=%.2f", i, dt ? (double)(c1->busy[i] - c0->busy[i]) / (double)dt : 0.0);
@@ -223,6 +241,53 @@ static void set_timeouts(int fd, int seconds) {
 static void ep_ctl(int ep, int op, int fd, uint32_t events, uint32_t idx) {
     struct epoll_event ev = {.events = events, .data.u32 = idx};
     if (epoll_ctl(ep, op, fd, &ev) != 0) die("epoll_ctl");
+}
+
+/* A connected TCP socket (blocking connect, bounded by CONNECT_TIMEOUT_S), then non-blocking
+ * with TCP_NODELAY. Exits on failure: a load run without all its connections is meaningless. */
+static int connect_nonblocking(void) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) die("socket");
+    set_timeouts(fd, CONNECT_TIMEOUT_S);
+    if (connect(fd, (struct sockaddr *)&target, sizeof target) != 0) die("connect");
+    set_nodelay(fd);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    return fd;
+}
+
+/* A connection that failed: counted as an error, closed, no longer alive. */
+static void drop(int *fd, unsigned long *errors, int *alive) {
+    (*errors)++;
+    close(*fd);
+    *fd = -1;
+    (*alive)--;
+}
+
+/* Opens the measured window once `now` reaches t_measure: takes the CPU snapshot the end of the
+ * window is compared with. */
+static void window_start(int *measuring, uint64_t now, uint64_t t_measure, cpu_snap_t *c0) {
+    if (*measuring || now < t_measure) return;
+    cpu_snap(c0);
+    *measuring = 1;
+}
+
+/* Reads from a non-blocking fd until `size` bytes are in buf (*off counts them). Returns 1 when
+ * the message is complete (the caller resets *off), 0 when the socket has nothing more for now,
+ * -1 on EOF or error. */
+static int recv_msg(int fd, uint8_t *buf, size_t *off, size_t size) {
+    for (;;) {
+        ssize_t r = recv(fd, buf + *off, size - *off, 0);
+        if (r > 0) {
+            *off += (size_t)r;
+            if (*off == size) return 1;
+        } else if (r < 0 && errno == EINTR) {
+            continue;
+        } else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return 0;
+        } else {
+            return -1;
+        }
+    }
 }
 
 /* ---- pingpong ------------------------------------------------------------------------ */
@@ -265,12 +330,7 @@ static int run_pingpong(int nconns, int seconds, int warmup, size_t size) {
     /* Connect everything first (blocking), then switch to non-blocking. */
     for (int i = 0; i < nconns; i++) {
         pp_conn_t *c = &cs[i];
-        c->fd = socket(AF_INET, SOCK_STREAM, 0);
-        if (c->fd < 0) die("socket");
-        set_timeouts(c->fd, CONNECT_TIMEOUT_S);
-        if (connect(c->fd, (struct sockaddr *)&target, sizeof target) != 0) die("connect");
-        set_nodelay(c->fd);
-        fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+        c->fd = connect_nonblocking();
         c->out = malloc(size);
         c->in = malloc(size);
         if (!c->out || !c->in) die("malloc");
@@ -302,10 +362,7 @@ static int run_pingpong(int nconns, int seconds, int warmup, size_t size) {
         int n = epoll_wait(ep, evs, 256, 50);
         if (n < 0 && errno != EINTR) die("epoll_wait");
         now = now_ns();
-        if (!measuring && now >= t_measure) {
-            cpu_snap(&c0);
-            measuring = 1;
-        }
+        window_start(&measuring, now, t_measure, &c0);
         for (int k = 0; k < n; k++) {
             uint32_t idx = evs[k].data.u32;
             pp_conn_t *c = &cs[idx];
@@ -313,42 +370,26 @@ static int run_pingpong(int nconns, int seconds, int warmup, size_t size) {
             int bad = 0;
             if (evs[k].events & EPOLLOUT) bad = pp_send(ep, c, idx, size, 1) < 0;
             if (!bad && (evs[k].events & (EPOLLIN | EPOLLERR | EPOLLHUP))) {
-                for (;;) {
-                    ssize_t r = recv(c->fd, c->in + c->in_off, size - c->in_off, 0);
-                    if (r > 0) {
-                        c->in_off += (size_t)r;
-                        if (c->in_off < size) continue;
-                        uint64_t t = now_ns();
-                        if (!reply_ok(c->out, c->in, size)) {
-                            bad = 1;
-                            break;
-                        }
-                        if (c->sent_ns >= t_measure && t <= t_end) {
-                            c->done++;
-                            if (!samples_add(&s, t - c->sent_ns)) capped = 1;
-                        }
-                        /* Next request on this connection. */
-                        c->in_off = 0;
-                        c->out_off = 0;
-                        build_msg(c->out, size, ++c->seq);
-                        c->sent_ns = now_ns();
-                        if (pp_send(ep, c, idx, size, 0) < 0) bad = 1;
-                        break; /* closed loop: nothing more can be pending */
-                    } else if (r < 0 && errno == EINTR) {
-                        continue;
-                    } else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                        break;
-                    } else {
-                        bad = 1; /* EOF or error */
-                        break;
+                /* Closed loop: at most one reply can be pending. */
+                int got = recv_msg(c->fd, c->in, &c->in_off, size);
+                uint64_t t = now_ns();
+                if (got < 0 || (got == 1 && !reply_ok(c->out, c->in, size))) {
+                    bad = 1; /* EOF, error or a wrong reply */
+                } else if (got == 1) {
+                    if (c->sent_ns >= t_measure && t <= t_end) {
+                        c->done++;
+                        if (!samples_add(&s, t - c->sent_ns)) capped = 1;
                     }
+                    /* Next request on this connection. */
+                    c->in_off = 0;
+                    c->out_off = 0;
+                    build_msg(c->out, size, ++c->seq);
+                    c->sent_ns = now_ns();
+                    if (pp_send(ep, c, idx, size, 0) < 0) bad = 1;
                 }
             }
             if (bad) {
-                errors++;
-                close(c->fd);
-                c->fd = -1;
-                alive--;
+                drop(&c->fd, &errors, &alive);
             }
         }
     }
@@ -363,7 +404,7 @@ static int run_pingpong(int nconns, int seconds, int warmup, size_t size) {
     for (int i = 0; i < nconns; i++) stalled += cs[i].done == 0;
     char head[160];
     snprintf(head, sizeof head, "mode=pingpong conns=%d size=%zu stalled=%d", nconns, size, stalled);
-    print_stats(head, &s, measured, errors, capped, &c0, &c1);
+    print_stats(head, &s, measured, errors, capped, "", &c0, &c1);
     for (int i = 0; i < nconns; i++)
         if (cs[i].fd >= 0) close(cs[i].fd);
     return errors ? 1 : 0;
@@ -454,11 +495,8 @@ static int run_connrate(int nworkers, int seconds, int warmup) {
         int n = epoll_wait(ep, evs, 256, any_idle ? 1 : 50);
         if (n < 0 && errno != EINTR) die("epoll_wait");
         now = now_ns();
-        if (!measuring && now >= t_measure) {
-            cpu_snap(&c0);
-            errors_at_measure = cr_errors;
-            measuring = 1;
-        }
+        if (!measuring && now >= t_measure) errors_at_measure = cr_errors;
+        window_start(&measuring, now, t_measure, &c0);
         for (int k = 0; k < n; k++) {
             uint32_t idx = evs[k].data.u32;
             cr_worker_t *w = &ws[idx];
@@ -474,29 +512,15 @@ static int run_connrate(int nworkers, int seconds, int warmup) {
                 continue;
             }
             /* W_READING */
-            for (;;) {
-                ssize_t r = recv(w->fd, w->in + w->in_off, CONNRATE_SIZE - w->in_off, 0);
-                if (r > 0) {
-                    w->in_off += (size_t)r;
-                    if (w->in_off < CONNRATE_SIZE) continue;
-                    if (!reply_ok(w->out, w->in, CONNRATE_SIZE)) {
-                        cr_fail(w, now);
-                        break;
-                    }
-                    close(w->fd); /* closing the fd also removes it from the epoll set */
-                    w->fd = -1;
-                    uint64_t t = now_ns();
-                    if (w->t0 >= t_measure && t <= t_end && !samples_add(&s, t - w->t0)) capped = 1;
-                    cr_start(ep, w, idx);
-                    break;
-                } else if (r < 0 && errno == EINTR) {
-                    continue;
-                } else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                    break;
-                } else {
-                    cr_fail(w, now);
-                    break;
-                }
+            int got = recv_msg(w->fd, w->in, &w->in_off, CONNRATE_SIZE);
+            if (got < 0 || (got == 1 && !reply_ok(w->out, w->in, CONNRATE_SIZE))) {
+                cr_fail(w, now);
+            } else if (got == 1) {
+                close(w->fd); /* closing the fd also removes it from the epoll set */
+                w->fd = -1;
+                uint64_t t = now_ns();
+                if (w->t0 >= t_measure && t <= t_end && !samples_add(&s, t - w->t0)) capped = 1;
+                cr_start(ep, w, idx);
             }
         }
         for (int i = 0; i < nworkers; i++)
@@ -510,10 +534,193 @@ static int run_connrate(int nworkers, int seconds, int warmup) {
 
     char head[160];
     snprintf(head, sizeof head, "mode=connrate workers=%d size=%d", nworkers, CONNRATE_SIZE);
-    print_stats(head, &s, measured, cr_errors - errors_at_measure, capped, &c0, &c1);
+    print_stats(head, &s, measured, cr_errors - errors_at_measure, capped, "", &c0, &c1);
     for (int i = 0; i < nworkers; i++)
         if (ws[i].fd >= 0) close(ws[i].fd);
     return cr_errors - errors_at_measure ? 1 : 0;
+}
+
+/* ---- openloop ------------------------------------------------------------------------ */
+
+typedef struct {
+    int fd;
+    uint64_t base_ns;  /* scheduled time of request 1 */
+    uint64_t sent;     /* requests fully or partly written: the next one to send is sent + 1 */
+    uint64_t received; /* replies verified: the next one expected is received + 1 */
+    size_t out_off;    /* bytes written of request sent (when < size, it is still going out) */
+    size_t in_off;
+    uint64_t done;     /* replies to requests scheduled in the window */
+    int want_out;      /* EPOLLOUT registered */
+    uint8_t *out, *in, *expect;
+} ol_conn_t;
+
+/* Scheduled send time of request k (k >= 1) on a connection. */
+static uint64_t ol_sched(const ol_conn_t *c, uint64_t k, uint64_t interval_ns) {
+    return c->base_ns + (k - 1) * interval_ns;
+}
+
+/* Requests of a connection scheduled before time t. */
+static uint64_t ol_count_before(const ol_conn_t *c, uint64_t t, uint64_t interval_ns) {
+    return t > c->base_ns ? (t - c->base_ns + interval_ns - 1) / interval_ns : 0;
+}
+
+static void ol_want_out(int ep, ol_conn_t *c, uint32_t idx, int on) {
+    if (c->want_out == on) return;
+    ep_ctl(ep, EPOLL_CTL_MOD, c->fd, on ? EPOLLIN | EPOLLOUT : EPOLLIN, idx);
+    c->want_out = on;
+}
+
+/* Writes every request that is due by `now` (finishing a partial one first), up to
+ * MAX_INFLIGHT outstanding. Send lags of requests scheduled in [t_measure, t_end) go to lag.
+ * Returns -1 on a socket error. */
+static int ol_send_due(int ep, ol_conn_t *c, uint32_t idx, size_t size, uint64_t interval_ns, uint64_t now,
+                       uint64_t t_measure, uint64_t t_end, samples_t *lag, unsigned long *late) {
+    for (;;) {
+        if (c->out_off == size) { /* the current request is out: is the next one due? */
+            uint64_t next = c->sent + 1, at = ol_sched(c, next, interval_ns);
+            if (at > now || at >= t_end || next - c->received > MAX_INFLIGHT) break;
+            build_msg(c->out, size, next);
+            c->sent = next;
+            c->out_off = 0;
+            if (at >= t_measure) {
+                uint64_t l = now_ns() - at;
+                samples_add(lag, l);
+                if (l > LATE_US * 1000ull) (*late)++;
+            }
+        }
+        ssize_t w = send(c->fd, c->out + c->out_off, size - c->out_off, MSG_NOSIGNAL);
+        if (w > 0) {
+            c->out_off += (size_t)w;
+        } else if (w < 0 && errno == EINTR) {
+            continue;
+        } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            ol_want_out(ep, c, idx, 1);
+            return 0;
+        } else {
+            return -1;
+        }
+    }
+    ol_want_out(ep, c, idx, 0);
+    return 0;
+}
+
+static int run_openloop(int nconns, int seconds, int warmup, size_t size, long rate) {
+    ol_conn_t *cs = calloc((size_t)nconns, sizeof *cs);
+    if (!cs) die("calloc");
+    int ep = epoll_create1(0);
+    if (ep < 0) die("epoll_create1");
+    /* Timers to the nanosecond: the default 50 us slack would bunch sends at 10k/s. */
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    for (int i = 0; i < nconns; i++) {
+        ol_conn_t *c = &cs[i];
+        c->fd = connect_nonblocking();
+        c->out = malloc(size);
+        c->in = malloc(size);
+        c->expect = malloc(size);
+        if (!c->out || !c->in || !c->expect) die("malloc");
+        c->out_off = size; /* nothing partly written */
+        ep_ctl(ep, EPOLL_CTL_ADD, c->fd, EPOLLIN, (uint32_t)i);
+    }
+
+    uint64_t gap_ns = 1000000000ull / (uint64_t)rate;            /* between any two sends */
+    uint64_t interval_ns = gap_ns * (uint64_t)nconns;           /* between sends on one connection */
+    samples_t s = {0}, lag = {0};
+    unsigned long errors = 0, late = 0;
+    int alive = nconns, capped = 0, measuring = 0;
+    cpu_snap_t c0, c1;
+    uint64_t t_start = now_ns() + 1000000ull; /* first sends 1 ms from now */
+    uint64_t t_measure = t_start + (uint64_t)warmup * 1000000000ull;
+    uint64_t t_end = t_measure + (uint64_t)seconds * 1000000000ull;
+    uint64_t t_stop = t_end + DRAIN_S * 1000000000ull;
+    for (int i = 0; i < nconns; i++) cs[i].base_ns = t_start + (uint64_t)i * gap_ns;
+    if (warmup == 0) {
+        cpu_snap(&c0);
+        measuring = 1;
+    }
+
+    struct epoll_event evs[256];
+    uint64_t now = now_ns();
+    while (now < t_stop && alive > 0 && !capped && errors < MAX_ERRORS) {
+        /* Sleep until the earliest next scheduled send (or a reply). */
+        uint64_t wake = t_stop, pending = 0;
+        for (int i = 0; i < nconns; i++) {
+            ol_conn_t *c = &cs[i];
+            if (c->fd < 0) continue;
+            uint64_t at = ol_sched(c, c->sent + 1, interval_ns);
+            int blocked = c->sent + 1 - c->received > MAX_INFLIGHT; /* woken by a reply instead */
+            if (at < t_end && c->out_off == size && !blocked && at < wake) wake = at;
+            pending += c->sent - c->received;
+        }
+        if (now >= t_end && pending == 0) break; /* every reply is in */
+        struct timespec ts = {0, 0};
+        if (wake > now) {
+            ts.tv_sec = (time_t)((wake - now) / 1000000000ull);
+            ts.tv_nsec = (long)((wake - now) % 1000000000ull);
+        }
+        int n = epoll_pwait2(ep, evs, 256, &ts, NULL);
+        if (n < 0 && errno != EINTR) die("epoll_pwait2");
+        now = now_ns();
+        window_start(&measuring, now, t_measure, &c0);
+        for (int k = 0; k < n; k++) {
+            uint32_t idx = evs[k].data.u32;
+            ol_conn_t *c = &cs[idx];
+            if (c->fd < 0) continue;
+            int bad = 0;
+            if (evs[k].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
+                int got;
+                while ((got = recv_msg(c->fd, c->in, &c->in_off, size)) == 1) {
+                    uint64_t t = now_ns(), seq = c->received + 1;
+                    build_msg(c->expect, size, seq);
+                    if (seq > c->sent || !reply_ok(c->expect, c->in, size)) break;
+                    c->received = seq;
+                    c->in_off = 0;
+                    uint64_t at = ol_sched(c, seq, interval_ns);
+                    if (at >= t_measure && at < t_end) {
+                        c->done++;
+                        if (!samples_add(&s, t - at)) capped = 1;
+                    }
+                }
+                bad = got != 0; /* EOF, error, or (got == 1) a reply that is not the expected one */
+            }
+            if (!bad && (evs[k].events & EPOLLOUT))
+                bad = ol_send_due(ep, c, idx, size, interval_ns, now, t_measure, t_end, &lag, &late) < 0;
+            if (bad) {
+                drop(&c->fd, &errors, &alive);
+            }
+        }
+        now = now_ns();
+        for (int i = 0; i < nconns; i++) {
+            ol_conn_t *c = &cs[i];
+            if (c->fd < 0 || c->want_out) continue;
+            if (ol_send_due(ep, c, (uint32_t)i, size, interval_ns, now, t_measure, t_end, &lag, &late) < 0) {
+                drop(&c->fd, &errors, &alive);
+            }
+        }
+    }
+    now = now_ns();
+    if (!measuring) cpu_snap(&c0);
+    cpu_snap(&c1);
+    double measured = (t_end - t_measure) / 1e9;
+
+    /* Requests scheduled in the window that never got their reply: unsent (the connection
+     * died, or MAX_INFLIGHT was reached until the end) or unanswered by the end of the drain. */
+    uint64_t scheduled = 0, answered = 0;
+    int stalled = 0;
+    for (int i = 0; i < nconns; i++) {
+        scheduled += ol_count_before(&cs[i], t_end, interval_ns) - ol_count_before(&cs[i], t_measure, interval_ns);
+        answered += cs[i].done;
+        stalled += cs[i].done == 0;
+    }
+    qsort(lag.v, lag.n, sizeof *lag.v, cmp_u32);
+    char head[200], extra[200];
+    snprintf(head, sizeof head, "mode=openloop conns=%d size=%zu target_rate=%ld stalled=%d", nconns, size, rate, stalled);
+    snprintf(extra, sizeof extra, "scheduled=%llu unanswered=%llu late_sends=%lu lag_p99_us=%.1f lag_max_us=%.1f",
+             (unsigned long long)scheduled, (unsigned long long)(scheduled - answered), late, pct_us(&lag, 99),
+             pct_us(&lag, 100));
+    print_stats(head, &s, measured, errors, capped, extra, &c0, &c1);
+    for (int i = 0; i < nconns; i++)
+        if (cs[i].fd >= 0) close(cs[i].fd);
+    return errors || scheduled != answered ? 1 : 0;
 }
 
 /* ---- check --------------------------------------------------------------------------- */
@@ -560,6 +767,11 @@ int main(int argc, char **argv) {
         resolve(p[0], p[1]);
         return run_connrate((int)parse_long(p[2], 1, MAX_CONNS, "WORKERS"), (int)parse_long(p[3], 1, MAX_SECONDS, "SECONDS"),
                             warmup);
+    }
+    if (strcmp(mode, "openloop") == 0 && rest == 6) {
+        resolve(p[0], p[1]);
+        return run_openloop((int)parse_long(p[2], 1, MAX_CONNS, "CONNS"), (int)parse_long(p[3], 1, MAX_SECONDS, "SECONDS"),
+                            warmup, (size_t)parse_long(p[4], MIN_SIZE, MAX_SIZE, "SIZE"), parse_long(p[5], 1, MAX_RATE, "RATE"));
     }
     if (strcmp(mode, "check") == 0 && rest == 2) {
         resolve(p[0], p[1]);
