@@ -35,7 +35,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -301,7 +303,7 @@ public final class ProxyServer {
         synchronized (reloadLock) {
             Running cur = running;
             if (state != State.SERVING) {
-                return ReloadResult.rejected(cur.version(), List.of("the proxy is " + state.name().toLowerCase(java.util.Locale.ROOT)
+                return ReloadResult.rejected(cur.version(), List.of("the proxy is " + state.name().toLowerCase(Locale.ROOT)
                         + "; reload ignored"));
             }
             LoadedConfig next;
@@ -421,15 +423,15 @@ public final class ProxyServer {
         return null;
     }
 
-    private java.util.Optional<AccessLogWriter> accessLogOf(ProxyConfig config, String listener) {
+    private Optional<AccessLogWriter> accessLogOf(ProxyConfig config, String listener) {
         for (ListenerConfig lc : config.listeners()) {
             if (lc.name().equals(listener) && lc.accessLog().target() != AccessLogConfig.Target.OFF) {
                 String key = lc.accessLog().target() == AccessLogConfig.Target.FILE ? lc.accessLog().path().toString()
                         : lc.accessLog().target().name();
-                return java.util.Optional.ofNullable(writers.get(key));
+                return Optional.ofNullable(writers.get(key));
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private void watch(Cluster c) {

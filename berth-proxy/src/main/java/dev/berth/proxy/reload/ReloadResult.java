@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,7 +41,7 @@ public record ReloadResult(Outcome outcome, long version, List<String> changes, 
     /** {@code {"outcome": "reloaded", "version": 3, "changes": [...], "errors": [...]}}. */
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("outcome", outcome.name().toLowerCase(Locale.ROOT));
         m.put("version", version);
         m.put("changes", changes);
         m.put("errors", errors);
