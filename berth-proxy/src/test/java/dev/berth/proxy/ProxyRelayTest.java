@@ -80,7 +80,12 @@ class ProxyRelayTest {
 
     private InetSocketAddress start(String listenIp, FakeUpstream... ups) throws Exception {
         ClusterConfig c = TestConfigs.cluster("backend", Arrays.stream(ups).map(FakeUpstream::address).toList());
-        return start(TestConfigs.config(TestConfigs.listener(listenIp, "backend", accessLog()), c));
+        return start(TestConfigs.config(TestConfigs.listener(listenIp, "backend", accessLog()).withZeroCopy(zeroCopy()), c));
+    }
+
+    /** The relay under test: the copying one here; {@link ProxyRelaySpliceTest} runs every test spliced. */
+    ListenerConfig.ZeroCopy zeroCopy() {
+        return ListenerConfig.ZeroCopy.OFF;
     }
 
     private static Socket connect(InetSocketAddress a) throws IOException {
