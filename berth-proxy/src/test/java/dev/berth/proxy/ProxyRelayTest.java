@@ -61,24 +61,28 @@ class ProxyRelayTest {
         }
     }
 
-    private FakeUpstream upstream(String ip, FakeUpstream.Behaviour b) throws IOException {
+    FakeUpstream upstream(String ip, FakeUpstream.Behaviour b) throws IOException {
         FakeUpstream u = new FakeUpstream(InetAddress.ofLiteral(ip), b);
         upstreams.add(u);
         return u;
     }
 
-    private Path accessLog() {
+    ProxyServer proxy() {
+        return proxy;
+    }
+
+    Path accessLog() {
         return dir.resolve("access.log");
     }
 
-    private InetSocketAddress start(ProxyConfig config) throws Exception {
+    InetSocketAddress start(ProxyConfig config) throws Exception {
         proxy = ProxyServer.start(config, 1, host -> {
             throw new java.net.UnknownHostException(host);
         });
         return proxy.listener("in").boundAddress();
     }
 
-    private InetSocketAddress start(String listenIp, FakeUpstream... ups) throws Exception {
+    InetSocketAddress start(String listenIp, FakeUpstream... ups) throws Exception {
         ClusterConfig c = TestConfigs.cluster("backend", Arrays.stream(ups).map(FakeUpstream::address).toList());
         return start(TestConfigs.config(TestConfigs.listener(listenIp, "backend", accessLog()).withZeroCopy(zeroCopy()), c));
     }
@@ -88,7 +92,7 @@ class ProxyRelayTest {
         return ListenerConfig.ZeroCopy.OFF;
     }
 
-    private static Socket connect(InetSocketAddress a) throws IOException {
+    static Socket connect(InetSocketAddress a) throws IOException {
         Socket s = new Socket();
         s.connect(a, 5000);
         s.setSoTimeout(30_000);
@@ -108,12 +112,12 @@ class ProxyRelayTest {
         return out;
     }
 
-    private JsonNode awaitRecord() {
+    JsonNode awaitRecord() {
         return await().atMost(Duration.ofSeconds(10)).until(() -> records().isEmpty() ? null : records().getLast(), r -> r != null);
     }
 
     /** Writes {@code total} random bytes while reading the echo; both SHA-256s must match. */
-    private static void roundTrip(Socket s, long total, long seed) throws Exception {
+    static void roundTrip(Socket s, long total, long seed) throws Exception {
         MessageDigest sent = MessageDigest.getInstance("SHA-256");
         CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
             try {

@@ -73,7 +73,7 @@ class ConfigErrorsTest {
                     clusters:
                       - {name: app, endpoints: [127.0.0.1:8080]}
                     """,
-                    "berth.yaml:5:5: listeners[0].idle_timout: unknown field 'idle_timout', did you mean 'idle_timeout'? (expected one of: name, address, cluster, backlog, idle_timeout, max_connection_duration, buffer_bytes, tcp_no_delay, access_log, proxy_protocol, trusted_sources, proxy_protocol_timeout, policy)"),
+                    "berth.yaml:5:5: listeners[0].idle_timout: unknown field 'idle_timout', did you mean 'idle_timeout'? (expected one of: name, address, cluster, backlog, idle_timeout, max_connection_duration, buffer_bytes, tcp_no_delay, access_log, proxy_protocol, trusted_sources, proxy_protocol_timeout, policy, zero_copy)"),
             row("unknown field without a suggestion", """
                     listeners:
                       - name: in
@@ -655,7 +655,7 @@ class ConfigErrorsTest {
                     clusters:
                       - {name: app, endpoints: [127.0.0.1:8080]}
                     """,
-                    "berth.yaml:5:5: listeners[0].tcpNoDelay: unknown field 'tcpNoDelay', did you mean 'tcp_no_delay'? (expected one of: name, address, cluster, backlog, idle_timeout, max_connection_duration, buffer_bytes, tcp_no_delay, access_log, proxy_protocol, trusted_sources, proxy_protocol_timeout, policy)"),
+                    "berth.yaml:5:5: listeners[0].tcpNoDelay: unknown field 'tcpNoDelay', did you mean 'tcp_no_delay'? (expected one of: name, address, cluster, backlog, idle_timeout, max_connection_duration, buffer_bytes, tcp_no_delay, access_log, proxy_protocol, trusted_sources, proxy_protocol_timeout, policy, zero_copy)"),
             row("a list as a mapping key", """
                     ? [a, b]
                     : c
