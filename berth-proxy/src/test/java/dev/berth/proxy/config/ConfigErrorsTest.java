@@ -315,6 +315,14 @@ class ConfigErrorsTest {
                     \t- name: in
                     """,
                     "berth.yaml:2:1: YAML syntax error: found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for indentation) (while scanning for the next token)"),
+            row("zero_copy is one of three words", """
+                    listeners:
+                      - {name: in, address: 127.0.0.1:15001, cluster: app, zero_copy: sometimes}
+                    clusters:
+                      - name: app
+                        endpoints: [127.0.0.1:8080]
+                    """,
+                    "berth.yaml:2:73: listeners[0].zero_copy: 'sometimes' is not one of off, auto, always"),
             row("lb with a dash", """
                     listeners:
                       - {name: in, address: 127.0.0.1:15001, cluster: app}
