@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.proxy.config.ListenerConfig;
 import dev.berth.testing.FakeUpstream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -101,25 +100,12 @@ class ProxyRelaySpliceTest extends ProxyRelayTest {
             s.setSoTimeout(30_000);
             await().until(() -> !up.connections().isEmpty());
             AtomicLong written = up.connections().getFirst().bytesWritten;
-            long[] last = {-1};
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
-                long now = written.get();
-                boolean stalled = now == last[0];
-                last[0] = now;
-                return stalled;
-            });
+            awaitStalled(written);
             assertThat(written.get()).as("bytes the upstream got out before being pushed back").isLessThan(32L << 20); // kernel socket buffers (autotuned) dominate; the proxy holds one pipe
             if (epoll()) {
                 assertThat(fds()[1]).as("two pipes per spliced connection").isGreaterThanOrEqualTo(pipesBefore + 4);
             }
-            long got = 0;
-            byte[] buf = new byte[64 * 1024];
-            InputStream in = s.getInputStream();
-            int n;
-            while ((n = in.read(buf)) != -1) {
-                got += n;
-            }
-            assertThat(got).isEqualTo(total);
+            assertThat(readToEnd(s.getInputStream())).isEqualTo(total);
         }
         assertThat(awaitRecord().get("bytes_sent").asLong()).isEqualTo(total);
     }

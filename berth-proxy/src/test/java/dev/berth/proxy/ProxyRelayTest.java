@@ -277,25 +277,34 @@ class ProxyRelayTest {
             s.setReceiveBufferSize(64 * 1024);
             await().until(() -> !up.connections().isEmpty());
             AtomicLong written = up.connections().getFirst().bytesWritten;
-            long[] last = {-1};
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                long now = written.get();
-                boolean stalled = now == last[0];
-                last[0] = now;
-                return stalled;
-            });
+            awaitStalled(written);
             assertThat(written.get()).as("bytes the upstream got out before being pushed back").isLessThan(32L << 20);
             assertThat(nettyDirectMemory()).as("Netty direct memory while stalled").isLessThan(16L << 20);
             // Now read it all: everything arrives.
-            long got = 0;
-            byte[] buf = new byte[64 * 1024];
-            int n;
-            InputStream in = s.getInputStream();
-            while ((n = in.read(buf)) != -1) {
-                got += n;
-            }
-            assertThat(got).isEqualTo(total);
+            assertThat(readToEnd(s.getInputStream())).isEqualTo(total);
         }
+    }
+
+    /** Waits until {@code counter} stops moving (the writer was pushed back). */
+    static void awaitStalled(AtomicLong counter) {
+        long[] last = {-1};
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            long now = counter.get();
+            boolean stalled = now == last[0];
+            last[0] = now;
+            return stalled;
+        });
+    }
+
+    /** Reads until EOF; the number of bytes. */
+    static long readToEnd(InputStream in) throws IOException {
+        long got = 0;
+        byte[] buf = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buf)) != -1) {
+            got += n;
+        }
+        return got;
     }
 
     private static long nettyDirectMemory() {

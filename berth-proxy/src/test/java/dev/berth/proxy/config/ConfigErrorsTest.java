@@ -322,7 +322,7 @@ class ConfigErrorsTest {
                       - name: app
                         endpoints: [127.0.0.1:8080]
                     """,
-                    "berth.yaml:2:73: listeners[0].zero_copy: 'sometimes' is not one of off, auto, always"),
+                    "berth.yaml:2:67: listeners[0].zero_copy: 'sometimes' is not one of off, auto, always"),
             row("lb with a dash", """
                     listeners:
                       - {name: in, address: 127.0.0.1:15001, cluster: app}
