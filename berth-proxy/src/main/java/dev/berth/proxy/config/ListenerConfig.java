@@ -94,8 +94,9 @@ public record ListenerConfig(
         OFF,
         /**
          * Copy the first {@link #AUTO_AFTER_BYTES} bytes of each direction, then splice the
-         * rest: small exchanges stay on the copying path (no pipe, no extra fds), bulk
-         * transfers splice.
+         * rest once one read brings a bulk backlog (32 KiB or more at once): small exchanges
+         * and chatty long-lived connections stay on the copying path (no pipe, no extra fds),
+         * bulk transfers splice.
          */
         AUTO,
         /** Splice from the first byte (mostly for tests: every connection pays for two pipes). */

@@ -19,7 +19,10 @@ import io.netty.util.ReferenceCountUtil;
  * per read, failures arrive as {@code exceptionCaught} on the channel that failed.
  *
  * <p>Once this direction has moved {@code spliceAfter} bytes (0: from the start; negative:
- * never) it switches to the zero-copy relay when it can: a {@link SpliceReader} takes over
+ * never) and a single read batch brought at least {@link #BULK_BATCH_BYTES} (the socket had
+ * a bulk backlog, not one small message) it switches to the zero-copy relay when it can —
+ * a long-lived chatty connection stays on the copying path, where 64-byte exchanges measured
+ * a little cheaper. A {@link SpliceReader} takes over
  * reading, this handler stops requesting reads, and anything Netty still reads on its own
  * (at a half-close) is copied as before, after the spliced bytes already queued. Small
  * exchanges never pay the switch (a pipe, a duplicate fd, an epoll entry).
@@ -34,7 +37,11 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private long spliceAfter;
     private final int pipeSize;
     private long relayed;
+    private int batch;
     private SpliceReader splice;
+
+    /** Bytes one read batch must bring before a direction past {@code spliceAfter} switches to splice. */
+    static final int BULK_BATCH_BYTES = 32 * 1024;
 
     /**
      * @param spliceAfter bytes copied before switching to splice; 0 = splice from the start, negative = never
@@ -78,6 +85,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             int n = buf.readableBytes();
             conn.counted(side, n);
             relayed += n;
+            batch += n;
         }
         peer.write(msg, peer.voidPromise());
     }
@@ -93,7 +101,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         if (inputShut || splice != null) {
             return; // nothing more will come from this side, or the splice reader reads it
         }
-        if (spliceAfter >= 0 && relayed >= spliceAfter && startSplicing(peer)) {
+        boolean bulk = batch >= BULK_BATCH_BYTES;
+        batch = 0;
+        if (spliceAfter >= 0 && relayed >= spliceAfter && bulk && startSplicing(peer)) {
             return;
         }
         if (peer.isWritable()) {
