@@ -452,10 +452,12 @@ listeners:
     address: $HOST:$RR_PORT
     cluster: echo
     access_log: $al
+    zero_copy: ${BERTH_ZERO_COPY:-auto}
   - name: bulk
     address: $HOST:$BULK_PORT
     cluster: iperf
     access_log: $al
+    zero_copy: ${BERTH_ZERO_COPY:-auto}
 clusters:
   - name: echo
     endpoints: [$HOST:$ECHO_PORT]

@@ -61,29 +61,38 @@ class ProxyRelayTest {
         }
     }
 
-    private FakeUpstream upstream(String ip, FakeUpstream.Behaviour b) throws IOException {
+    FakeUpstream upstream(String ip, FakeUpstream.Behaviour b) throws IOException {
         FakeUpstream u = new FakeUpstream(InetAddress.ofLiteral(ip), b);
         upstreams.add(u);
         return u;
     }
 
-    private Path accessLog() {
+    ProxyServer proxy() {
+        return proxy;
+    }
+
+    Path accessLog() {
         return dir.resolve("access.log");
     }
 
-    private InetSocketAddress start(ProxyConfig config) throws Exception {
+    InetSocketAddress start(ProxyConfig config) throws Exception {
         proxy = ProxyServer.start(config, 1, host -> {
             throw new java.net.UnknownHostException(host);
         });
         return proxy.listener("in").boundAddress();
     }
 
-    private InetSocketAddress start(String listenIp, FakeUpstream... ups) throws Exception {
+    InetSocketAddress start(String listenIp, FakeUpstream... ups) throws Exception {
         ClusterConfig c = TestConfigs.cluster("backend", Arrays.stream(ups).map(FakeUpstream::address).toList());
-        return start(TestConfigs.config(TestConfigs.listener(listenIp, "backend", accessLog()), c));
+        return start(TestConfigs.config(TestConfigs.listener(listenIp, "backend", accessLog()).withZeroCopy(zeroCopy()), c));
     }
 
-    private static Socket connect(InetSocketAddress a) throws IOException {
+    /** The relay under test: the copying one here; {@link ProxyRelaySpliceTest} runs every test spliced. */
+    ListenerConfig.ZeroCopy zeroCopy() {
+        return ListenerConfig.ZeroCopy.OFF;
+    }
+
+    static Socket connect(InetSocketAddress a) throws IOException {
         Socket s = new Socket();
         s.connect(a, 5000);
         s.setSoTimeout(30_000);
@@ -103,12 +112,12 @@ class ProxyRelayTest {
         return out;
     }
 
-    private JsonNode awaitRecord() {
+    JsonNode awaitRecord() {
         return await().atMost(Duration.ofSeconds(10)).until(() -> records().isEmpty() ? null : records().getLast(), r -> r != null);
     }
 
     /** Writes {@code total} random bytes while reading the echo; both SHA-256s must match. */
-    private static void roundTrip(Socket s, long total, long seed) throws Exception {
+    static void roundTrip(Socket s, long total, long seed) throws Exception {
         MessageDigest sent = MessageDigest.getInstance("SHA-256");
         CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
             try {
@@ -268,25 +277,34 @@ class ProxyRelayTest {
             s.setReceiveBufferSize(64 * 1024);
             await().until(() -> !up.connections().isEmpty());
             AtomicLong written = up.connections().getFirst().bytesWritten;
-            long[] last = {-1};
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                long now = written.get();
-                boolean stalled = now == last[0];
-                last[0] = now;
-                return stalled;
-            });
+            awaitStalled(written);
             assertThat(written.get()).as("bytes the upstream got out before being pushed back").isLessThan(32L << 20);
             assertThat(nettyDirectMemory()).as("Netty direct memory while stalled").isLessThan(16L << 20);
             // Now read it all: everything arrives.
-            long got = 0;
-            byte[] buf = new byte[64 * 1024];
-            int n;
-            InputStream in = s.getInputStream();
-            while ((n = in.read(buf)) != -1) {
-                got += n;
-            }
-            assertThat(got).isEqualTo(total);
+            assertThat(readToEnd(s.getInputStream())).isEqualTo(total);
         }
+    }
+
+    /** Waits until {@code counter} stops moving (the writer was pushed back). */
+    static void awaitStalled(AtomicLong counter) {
+        long[] last = {-1};
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            long now = counter.get();
+            boolean stalled = now == last[0];
+            last[0] = now;
+            return stalled;
+        });
+    }
+
+    /** Reads until EOF; the number of bytes. */
+    static long readToEnd(InputStream in) throws IOException {
+        long got = 0;
+        byte[] buf = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buf)) != -1) {
+            got += n;
+        }
+        return got;
     }
 
     private static long nettyDirectMemory() {

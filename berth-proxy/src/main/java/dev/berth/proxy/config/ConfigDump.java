@@ -110,6 +110,7 @@ public final class ConfigDump {
         policy.put("deny", prefixes(l.policy().deny()));
         policy.put("shadow", l.policy().shadow());
         out.put("policy", policy);
+        out.put("zero_copy", Validator.spelling(l.zeroCopy()));
         return out;
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
  *                              {@code accept}); required and non-empty with {@code accept}, empty otherwise
  * @param proxyProtocolTimeout  how long a client has to send the whole header; default 5s
  * @param policy                source-CIDR policy; default {@link PolicyConfig#ALLOW_ALL}
+ * @param zeroCopy              whether bulk transfers splice instead of copying; default {@link ZeroCopy#AUTO}
  */
 public record ListenerConfig(
         String name,
@@ -36,7 +37,8 @@ public record ListenerConfig(
         ProxyProtocol proxyProtocol,
         List<Prefix> trustedSources,
         Duration proxyProtocolTimeout,
-        PolicyConfig policy) {
+        PolicyConfig policy,
+        ZeroCopy zeroCopy) {
 
     /** The PROXY protocol header's default arrival timeout. */
     public static final Duration DEFAULT_PROXY_PROTOCOL_TIMEOUT = Duration.ofSeconds(5);
@@ -45,11 +47,26 @@ public record ListenerConfig(
         trustedSources = List.copyOf(trustedSources);
     }
 
+    /** A listener with the default relay ({@link ZeroCopy#AUTO}). */
+    public ListenerConfig(String name, InetSocketAddress address, String cluster, int backlog, Duration idleTimeout,
+                          Duration maxConnectionDuration, int bufferBytes, boolean tcpNoDelay, AccessLogConfig accessLog,
+                          ProxyProtocol proxyProtocol, List<Prefix> trustedSources, Duration proxyProtocolTimeout,
+                          PolicyConfig policy) {
+        this(name, address, cluster, backlog, idleTimeout, maxConnectionDuration, bufferBytes, tcpNoDelay, accessLog,
+                proxyProtocol, trustedSources, proxyProtocolTimeout, policy, ZeroCopy.AUTO);
+    }
+
+    /** This listener with {@code zeroCopy} instead. */
+    public ListenerConfig withZeroCopy(ZeroCopy zeroCopy) {
+        return new ListenerConfig(name, address, cluster, backlog, idleTimeout, maxConnectionDuration, bufferBytes, tcpNoDelay,
+                accessLog, proxyProtocol, trustedSources, proxyProtocolTimeout, policy, zeroCopy);
+    }
+
     /** A listener without PROXY protocol or policy (every new field at its default). */
     public ListenerConfig(String name, InetSocketAddress address, String cluster, int backlog, Duration idleTimeout,
                           Duration maxConnectionDuration, int bufferBytes, boolean tcpNoDelay, AccessLogConfig accessLog) {
         this(name, address, cluster, backlog, idleTimeout, maxConnectionDuration, bufferBytes, tcpNoDelay, accessLog,
-                ProxyProtocol.NONE, List.of(), DEFAULT_PROXY_PROTOCOL_TIMEOUT, PolicyConfig.ALLOW_ALL);
+                ProxyProtocol.NONE, List.of(), DEFAULT_PROXY_PROTOCOL_TIMEOUT, PolicyConfig.ALLOW_ALL, ZeroCopy.AUTO);
     }
 
     /**
@@ -65,5 +82,36 @@ public record ListenerConfig(
          * from {@code trusted_sources}.
          */
         ACCEPT
+    }
+
+    /**
+     * Whether the relay moves bulk bytes with {@code splice(2)} (socket → pipe → socket, never
+     * through user space) instead of copying them. Only between two epoll sockets; otherwise,
+     * or when the native calls are unavailable, it copies.
+     */
+    public enum ZeroCopy {
+        /** Always copy. */
+        OFF,
+        /**
+         * Copy the first {@link #AUTO_AFTER_BYTES} bytes of each direction, then splice the
+         * rest once one read brings a bulk backlog (32 KiB or more at once): small exchanges
+         * and chatty long-lived connections stay on the copying path (no pipe, no extra fds),
+         * bulk transfers splice.
+         */
+        AUTO,
+        /** Splice from the first byte (mostly for tests: every connection pays for two pipes). */
+        ALWAYS;
+
+        /** Bytes a direction copies under {@link #AUTO} before it splices. */
+        public static final long AUTO_AFTER_BYTES = 128 * 1024;
+
+        /** Bytes copied before splicing: 0 = from the start, negative = never. */
+        public long spliceAfter() {
+            return switch (this) {
+                case OFF -> -1;
+                case AUTO -> AUTO_AFTER_BYTES;
+                case ALWAYS -> 0;
+            };
+        }
     }
 }

@@ -65,7 +65,8 @@ final class Raw {
             String proxyProtocol,
             List<String> trustedSources,
             String proxyProtocolTimeout,
-            Policy policy) {}
+            Policy policy,
+            String zeroCopy) {}
 
     /** {@code default} is a Java keyword, hence the component's other name. */
     record Policy(@JsonProperty("default") String defaultAction, List<String> allow, List<String> deny, String shadow) {}

@@ -137,7 +137,9 @@ final class Validator {
                     trustedSources(p, l.trustedSources(), proxyProtocol),
                     duration(FieldPath.field(p, "proxy_protocol_timeout"), l.proxyProtocolTimeout(),
                             Defaults.PROXY_PROTOCOL_TIMEOUT, Duration.ofMillis(1)),
-                    policy(FieldPath.field(p, "policy"), l.policy())));
+                    policy(FieldPath.field(p, "policy"), l.policy()),
+                    choice(FieldPath.field(p, "zero_copy"), l.zeroCopy(), ListenerConfig.ZeroCopy.AUTO,
+                            ListenerConfig.ZeroCopy.values())));
         }
         return out;
     }

@@ -245,7 +245,8 @@ public final class ProxyListener implements ProxyConnection.Context {
             ConnectionInfo info = new ConnectionInfo(IDS.incrementAndGet(), config.name(), r.cluster.name(),
                     (InetSocketAddress) ch.remoteAddress(), (InetSocketAddress) ch.localAddress());
             ProxyConnection conn = new ProxyConnection(ch, info, r.cluster, observer, ProxyListener.this,
-                    config.maxConnectionDuration().toNanos(), config.idleTimeout().toNanos());
+                    config.maxConnectionDuration().toNanos(), config.idleTimeout().toNanos(),
+                    config.zeroCopy().spliceAfter(), config.bufferBytes());
             connections.add(conn);
             // Who the client is (PROXY header), then whether it may connect (policy), then the
             // relay, which opens the upstream connection only once both have let it through.

@@ -56,6 +56,8 @@ public final class ProxyConnection {
     private final Context context;
     private final long maxDurationNanos;
     private final long idleTimeoutNanos;
+    private final long spliceAfter;
+    private final int pipeSize;
     // Given to the endpoint: how it closes this connection when it leaves the cluster.
     private final Runnable endpointRemoved =
             () -> terminate(ReasonCode.DR, "endpoint removed from the cluster; endpoint_removal_grace ended");
@@ -92,17 +94,22 @@ public final class ProxyConnection {
     /**
      * @param idleTimeoutNanos how long the connection may go without traffic either way before
      *                         {@link #closeIfIdle} ends it; 0 = never
+     * @param spliceAfter      bytes each direction copies before it switches to the zero-copy
+     *                         relay (where both sides are epoll sockets); 0 = from the start, negative = never
+     * @param pipeSize         each splicing direction's pipe size in bytes (its buffer)
      */
     public ProxyConnection(Channel downstream, ConnectionInfo info, Cluster cluster, ProxyObserver observer, Context context,
-                           long maxDurationNanos, long idleTimeoutNanos) {
+                           long maxDurationNanos, long idleTimeoutNanos, long spliceAfter, int pipeSize) {
         this.idleTimeoutNanos = idleTimeoutNanos;
+        this.spliceAfter = spliceAfter;
+        this.pipeSize = pipeSize;
         this.downstream = downstream;
         this.info = info;
         this.cluster = cluster;
         this.observer = observer;
         this.context = context;
         this.maxDurationNanos = maxDurationNanos;
-        this.downHandler = new RelayHandler(this, Side.DOWNSTREAM);
+        this.downHandler = new RelayHandler(this, Side.DOWNSTREAM, spliceAfter, pipeSize);
     }
 
     /**
@@ -160,7 +167,7 @@ public final class ProxyConnection {
     /** An attempt is under way on {@code channel}; it gets the upstream relay handler now. */
     public void connecting(Channel channel) {
         this.connecting = channel;
-        this.upHandler = new RelayHandler(this, Side.UPSTREAM);
+        this.upHandler = new RelayHandler(this, Side.UPSTREAM, spliceAfter, pipeSize);
         channel.pipeline().addLast("relay", upHandler);
     }
 
@@ -169,7 +176,7 @@ public final class ProxyConnection {
      * wins (Happy Eyeballs across a name's addresses).
      */
     public ChannelHandler upstreamRelay() {
-        this.upHandler = new RelayHandler(this, Side.UPSTREAM);
+        this.upHandler = new RelayHandler(this, Side.UPSTREAM, spliceAfter, pipeSize);
         return upHandler;
     }
 

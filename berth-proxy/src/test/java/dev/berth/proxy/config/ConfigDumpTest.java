@@ -32,7 +32,8 @@ class ConfigDumpTest {
                         "allow": [ ],
                         "deny": [ ],
                         "shadow": false
-                      }
+                      },
+                      "zero_copy": "auto"
                     }
                   ],
                   "clusters": [

@@ -73,7 +73,7 @@ class ConfigErrorsTest {
                     clusters:
                       - {name: app, endpoints: [127.0.0.1:8080]}
                     """,
-                    "berth.yaml:5:5: listeners[0].idle_timout: unknown field 'idle_timout', did you mean 'idle_timeout'? (expected one of: name, address, cluster, backlog, idle_timeout, max_connection_duration, buffer_bytes, tcp_no_delay, access_log, proxy_protocol, trusted_sources, proxy_protocol_timeout, policy)"),
+                    "berth.yaml:5:5: listeners[0].idle_timout: unknown field 'idle_timout', did you mean 'idle_timeout'? (expected one of: name, address, cluster, backlog, idle_timeout, max_connection_duration, buffer_bytes, tcp_no_delay, access_log, proxy_protocol, trusted_sources, proxy_protocol_timeout, policy, zero_copy)"),
             row("unknown field without a suggestion", """
                     listeners:
                       - name: in
@@ -315,6 +315,14 @@ class ConfigErrorsTest {
                     \t- name: in
                     """,
                     "berth.yaml:2:1: YAML syntax error: found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for indentation) (while scanning for the next token)"),
+            row("zero_copy is one of three words", """
+                    listeners:
+                      - {name: in, address: 127.0.0.1:15001, cluster: app, zero_copy: sometimes}
+                    clusters:
+                      - name: app
+                        endpoints: [127.0.0.1:8080]
+                    """,
+                    "berth.yaml:2:67: listeners[0].zero_copy: 'sometimes' is not one of off, auto, always"),
             row("lb with a dash", """
                     listeners:
                       - {name: in, address: 127.0.0.1:15001, cluster: app}
@@ -655,7 +663,7 @@ class ConfigErrorsTest {
                     clusters:
                       - {name: app, endpoints: [127.0.0.1:8080]}
                     """,
-                    "berth.yaml:5:5: listeners[0].tcpNoDelay: unknown field 'tcpNoDelay', did you mean 'tcp_no_delay'? (expected one of: name, address, cluster, backlog, idle_timeout, max_connection_duration, buffer_bytes, tcp_no_delay, access_log, proxy_protocol, trusted_sources, proxy_protocol_timeout, policy)"),
+                    "berth.yaml:5:5: listeners[0].tcpNoDelay: unknown field 'tcpNoDelay', did you mean 'tcp_no_delay'? (expected one of: name, address, cluster, backlog, idle_timeout, max_connection_duration, buffer_bytes, tcp_no_delay, access_log, proxy_protocol, trusted_sources, proxy_protocol_timeout, policy, zero_copy)"),
             row("a list as a mapping key", """
                     ? [a, b]
                     : c
