@@ -381,11 +381,11 @@ public final class ProxyServer {
         }
         clusters.commit(plan);
         for (ClusterManager.Changes.Replacement r : plan.replaced()) {
-            healthChecker().remove(r.previous());
+            unwatch(r.previous());
             watch(r.next());
         }
         for (Cluster c : plan.removed()) {
-            healthChecker().remove(c);
+            unwatch(c);
         }
         for (Cluster c : plan.added()) {
             watch(c);
@@ -432,6 +432,13 @@ public final class ProxyServer {
             }
         }
         return Optional.empty();
+    }
+
+    /** Stops checking a cluster a reload replaced or removed (no health loop is started just for that). */
+    private void unwatch(Cluster c) {
+        if (c.config().healthCheck() != null) {
+            healthChecker().remove(c);
+        }
     }
 
     private void watch(Cluster c) {
