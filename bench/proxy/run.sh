@@ -55,6 +55,8 @@ IDLE_WAIT="${IDLE_WAIT:-30}"
 TARGETS="${TARGETS:-direct haproxy haproxy-splice nginx berth berth-log}"
 ALL_TARGETS="direct haproxy haproxy-splice nginx berth berth-log"
 NOISY_PCT=5                          # other programs using this % of all CPUs = noisy row
+SETTLE_MAX_S="${SETTLE_MAX_S:-65}"   # longest wait for TIME_WAIT sockets to expire before a target's rr rows
+SETTLE_SLACK="${SETTLE_SLACK:-1000}" # ... down to the count at the suite's start plus this
 BUDGET_S=570                         # no new target after this many seconds (the report is still written)
 NCPU="$(nproc)"
 CLK_TCK="$(getconf CLK_TCK)"
@@ -653,6 +655,28 @@ warm_up_jvm() {
   note "JVM warm-up conn/s per connrate chunk of <= 5 s: $rates"
 }
 
+# TIME_WAIT sockets left by an earlier connection-rate run (a previous target's row, or Berth's
+# JIT warm-up) cost every target after it: the kernel expires tens of thousands of them on both
+# CPUs during the next rows (tail latency) and connect() has to search a nearly full port pool.
+# So each target starts its request/response rows from the same socket table: wait (at most
+# SETTLE_MAX_S) until TIME_WAIT is back near what the suite found at its start.
+time_wait_count() { ss -Htan state time-wait 2>/dev/null | wc -l; }
+TW_BASE=""
+settle_sockets() {
+  [[ -n "$TW_BASE" ]] || TW_BASE="$(time_wait_count)"
+  local limit=$((TW_BASE + SETTLE_SLACK)) start=$SECONDS before now
+  before="$(time_wait_count)"
+  now="$before"
+  while ((now > limit && SECONDS - start < SETTLE_MAX_S)); do
+    sleep 1
+    now="$(time_wait_count)"
+  done
+  raw "target=$CUR_TARGET test=settle waited_s=$((SECONDS - start)) time_wait_before=$before time_wait_after=$now limit=$limit"
+  ((now > limit)) && note "TIME_WAIT still $now (> $limit) after ${SETTLE_MAX_S}s of settling"
+  ((SECONDS - start > 0)) && log "$CUR_TARGET: waited $((SECONDS - start))s for $before TIME_WAIT sockets to expire (now $now)"
+  return 0
+}
+
 CUR_TARGET=""
 CSV_COLS="target bulk1_gbps bulk1_cs_gb bulk1_core_cs_gb bulk4_gbps bulk4_cs_gb bulk4_core_cs_gb pp1_p50 pp1_p99 pp1_p999 pp1_rate pp1_us pp1_core_us ppN_rate ppN_p50 ppN_p99 ppN_p999 ppN_us ppN_core_us ppN_client_core ol_rate ol_p50 ol_p99 ol_p999 ol_us ol_core_us ol_busy ol_late ol_lag_p99 ol_client_core conn_rate conn_us conn_core_us conn_p50 conn_p99 conn_client_core rss_start_kib rss_base_kib rss_idle_mib idle_ok idle_b_conn errors stalled failed other notes"
 
@@ -708,6 +732,7 @@ run_target() {
   bulk_row bulk1 "$bulk" 1
   bulk_row bulk4 "$bulk" 4
   if [[ "$t" != haproxy-splice ]]; then
+    settle_sockets
     rr_row pp1 "$rr" pingpong 1
     rr_row ppN "$rr" pingpong "$CONNS"
     rr_row ol "$rr" openloop "$OPEN_CONNS"
@@ -962,6 +987,7 @@ main() {
   log "start: ${BUSY_NOW}% of all CPUs busy with other work, load average $LOADAVG_START"
   raw "start loadavg=$LOADAVG_START other_busy_pct=$BUSY_NOW"
   start_backends
+  TW_BASE="$(time_wait_count)"
   for t in $TARGETS; do
     idx=0
     for i in $ALL_TARGETS; do [[ "$i" == "$t" ]] && break; idx=$((idx + 1)); done

@@ -4,6 +4,7 @@ import dev.berth.ip.IpAddress;
 import dev.berth.proxy.cluster.Cluster;
 import dev.berth.proxy.cluster.UpstreamEndpoint;
 import dev.berth.server.listen.SocketAddresses;
+import dev.berth.server.sched.IdleThreads;
 import dev.berth.sockdiag.DestinationPressure;
 import dev.berth.sockdiag.EphemeralUse;
 import dev.berth.sockdiag.procfs.Procfs;
@@ -110,7 +111,8 @@ public final class PortPressureMonitor implements AutoCloseable {
             log.atInfo().setMessage("upstream port pressure not sampled: no /proc/net/tcp to read").log();
             return monitor;
         }
-        monitor.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-port-pressure").factory());
+        // SCHED_IDLE: a sample can take tens of ms of CPU, which must never stall the event loops on a shared core
+        monitor.timer = Executors.newSingleThreadScheduledExecutor(IdleThreads.factory("berth-port-pressure"));
         monitor.timer.execute(monitor::sampleQuietly);
         return monitor;
     }
