@@ -26,10 +26,16 @@ import java.lang.reflect.Field;
  * for EPOLLOUT fails — the tail of the response is lost. This wrapper remembers when the fd
  * was removed and adds it back with {@code EPOLL_CTL_ADD} before the next interest change.
  * Remove it once Netty keeps its own registration state right.
+ *
+ * <p>It also drops an {@code EPOLL_CTL_MOD} that would not change the interest set: Netty
+ * submits the current ops again when a connect completes ({@code fulfillConnectPromise}), one
+ * wasted system call per upstream connection. Edge-triggered registrations (the splice relay's)
+ * are always passed on, since there a repeated MOD re-arms the edge.
  */
 final class EpollRegistrationFix implements IoHandler {
 
     private static final Field EPOLL_FD = epollFdField();
+    private static final int EPOLLET = EpollIoOps.EPOLLET.value();
 
     private final EpollIoHandler delegate;
     private int epollFd = -1;
@@ -109,6 +115,8 @@ final class EpollRegistrationFix implements IoHandler {
         private final EpollIoHandle handle;
         private boolean added;
         private boolean removed;
+        /** The interest set epoll has for the fd now, while {@link #added} and not {@link #removed}. */
+        private int current = -1;
 
         Registration(IoRegistration delegate, EpollIoHandle handle) {
             this.delegate = delegate;
@@ -130,13 +138,19 @@ final class EpollRegistrationFix implements IoHandler {
                     throw new UncheckedIOException(e);
                 }
                 removed = false;
+                current = value;
                 return value;
+            }
+            if (value == current && added && !removed && (value & EPOLLET) == 0 && delegate.isValid()) {
+                return value; // same interest set: nothing to tell the kernel
             }
             long result = delegate.submit(ops);
             if (value != 0 && result >= 0) {
                 added = true;
+                current = value;
             } else if (value == 0 && added && result == 0) {
                 removed = true; // Netty just did EPOLL_CTL_DEL
+                current = -1;
             }
             return result;
         }
