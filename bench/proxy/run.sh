@@ -591,11 +591,27 @@ rr_row() {
 }
 
 # IDLE_CONNS idle connections through the proxy after one SIZE-byte exchange each.
+# Java heap in use after a full GC (KiB), for Berth targets only: what the JVM's objects really
+# hold. RSS cannot show it: a heap already grown by earlier load absorbs 9,000 connections'
+# objects without a page more, which made "RSS per idle conn" understate Berth.
+heap_live_kib() {
+  [[ -n "$JAVA_BIN" && "$CUR_TARGET" == berth* ]] || return 0
+  local jcmd
+  jcmd="$(dirname "$JAVA_BIN")/jcmd"
+  [[ -x "$jcmd" ]] || return 0
+  timeout 20 "$jcmd" "$PROXY_PID" GC.run >/dev/null 2>&1 || return 0
+  timeout 20 "$jcmd" "$PROXY_PID" GC.heap_info 2>/dev/null |
+    awk 'match($0, / total [0-9]+K, used [0-9]+K/) { v = substr($0, RSTART, RLENGTH); sub(/.*used /, "", v); s += v + 0 }
+         END { if (s > 0) printf "%d\n", s }'
+}
+
 idle_row() {
   local port="$1" out="$WORK_DIR/idlehold.out" before after pid i ready="" done_line
   sleep 1
   before="$(tree_rss_kib)"
   R[rss_base_kib]="$before"
+  local heap_before heap_after
+  heap_before="$(heap_live_kib)"
   start_bg "$LOAD_CPU" "$out" "$IDLEHOLD" "$HOST" "$port" "$IDLE_CONNS" "$SIZE" 120 "$IDLE_SRC"
   pid="$BG_PID"
   for ((i = 0; i < 700; i++)); do     # at most 70 s (idlehold gives up opening after 60 s)
@@ -612,11 +628,12 @@ idle_row() {
   fi
   sleep 2                              # let the proxy settle (buffers released, GC, ...)
   after="$(tree_rss_kib)"
+  heap_after="$(heap_live_kib)"
   local fds=0 p
   for p in $TREE; do fds=$((fds + $(ls "/proc/$p/fd" 2>/dev/null | wc -l))); done
   stop_pid "$pid"
   done_line="$(grep -m1 'phase=done' "$out" || true)"
-  raw "target=$CUR_TARGET test=idle rss_before_kib=$before rss_after_kib=$after proxy_fds=$fds $ready $done_line"
+  raw "target=$CUR_TARGET test=idle rss_before_kib=$before rss_after_kib=$after heap_live_before_kib=${heap_before:--} heap_live_after_kib=${heap_after:--} proxy_fds=$fds $ready $done_line"
   local ok
   ok="$(kv ok "$ready")"
   if [[ "$ok" != "$IDLE_CONNS" ]]; then
@@ -626,6 +643,8 @@ idle_row() {
   R[idle_ok]="$ok"
   R[rss_idle_mib]="$(ratio "$after" 1024 1 '%.1f')"
   ((ok > 0)) && R[idle_b_conn]="$(awk -v a="$after" -v b="$before" -v n="$ok" 'BEGIN { printf "%.0f\n", (a - b) * 1024 / n }')"
+  [[ ok -gt 0 && -n "$heap_before" && -n "$heap_after" ]] &&
+    R[idle_heap_b_conn]="$(awk -v a="$heap_after" -v b="$heap_before" -v n="$ok" 'BEGIN { printf "%.0f\n", (a - b) * 1024 / n }')"
   log "$CUR_TARGET idle: $ok connections, RSS $before -> $after KiB (${R[idle_b_conn]:--} B/conn), $fds fds"
   sleep 1                              # the proxy closes 2 x IDLE_CONNS sockets
 }
@@ -678,7 +697,7 @@ settle_sockets() {
 }
 
 CUR_TARGET=""
-CSV_COLS="target bulk1_gbps bulk1_cs_gb bulk1_core_cs_gb bulk4_gbps bulk4_cs_gb bulk4_core_cs_gb pp1_p50 pp1_p99 pp1_p999 pp1_rate pp1_us pp1_core_us ppN_rate ppN_p50 ppN_p99 ppN_p999 ppN_us ppN_core_us ppN_client_core ol_rate ol_p50 ol_p99 ol_p999 ol_us ol_core_us ol_busy ol_late ol_lag_p99 ol_client_core conn_rate conn_us conn_core_us conn_p50 conn_p99 conn_client_core rss_start_kib rss_base_kib rss_idle_mib idle_ok idle_b_conn errors stalled failed other notes"
+CSV_COLS="target bulk1_gbps bulk1_cs_gb bulk1_core_cs_gb bulk4_gbps bulk4_cs_gb bulk4_core_cs_gb pp1_p50 pp1_p99 pp1_p999 pp1_rate pp1_us pp1_core_us ppN_rate ppN_p50 ppN_p99 ppN_p999 ppN_us ppN_core_us ppN_client_core ol_rate ol_p50 ol_p99 ol_p999 ol_us ol_core_us ol_busy ol_late ol_lag_p99 ol_client_core conn_rate conn_us conn_core_us conn_p50 conn_p99 conn_client_core rss_start_kib rss_base_kib rss_idle_mib idle_ok idle_b_conn idle_heap_b_conn errors stalled failed other notes"
 
 emit_csv_row() {
   local c line="" v
@@ -785,7 +804,8 @@ conn_p99|new conn, connect-to-close p99 µs|lower|yes
 rss_start_kib|RSS after start, KiB|lower|no
 rss_base_kib|RSS before idle test, KiB|lower|no
 rss_idle_mib|RSS with IDLE idle conns, MiB|lower|no
-idle_b_conn|RSS per idle conn, bytes|lower|no"
+idle_b_conn|RSS per idle conn, bytes|lower|no
+idle_heap_b_conn|Java heap live per idle conn (after full GC), bytes|lower|no"
 
 # METRICS with the run's settings filled in.
 metric_lines() {
