@@ -24,8 +24,10 @@ import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +63,11 @@ public final class ProxyListener implements ProxyConnection.Context {
     private final ConnectionStats acceptStats = new ConnectionStats();
     private final LogRateLimiter policyLogLimiter = new LogRateLimiter(Duration.ofSeconds(1));
     private final LogRateLimiter proxyProtocolLogLimiter = new LogRateLimiter(Duration.ofSeconds(1));
+    private final Admit admit = new Admit();
     private volatile Route route;
+    /** The listening sockets: one, or one per event loop sharing the address. */
+    private List<Channel> channels = List.of();
+    /** The first of them: its loop runs the idle sweep. */
     private Channel channel;
 
     public ProxyListener(ListenerConfig config, Cluster cluster, UpstreamConnector connector, ProxyObserver observer) {
@@ -98,11 +105,16 @@ public final class ProxyListener implements ProxyConnection.Context {
         }
     }
 
-    /** Binds the configured address exactly. */
+    /**
+     * Binds the configured address exactly. With several event loops on epoll, one socket per
+     * loop shares it ({@code SO_REUSEPORT}, see {@link Listeners#bindPerLoop}): each loop
+     * accepts its own connections, with no hand-off between threads.
+     */
     public void bind(EventLoopGroup group, Transport transport) throws BindFailedException {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(group)
-                .channel(transport.serverChannel())
+        List<EventLoop> loops = Listeners.loopsOf(group);
+        boolean ipv6 = address.getAddress() instanceof Inet6Address;
+        Supplier<ServerBootstrap> bootstrap = () -> new ServerBootstrap()
+                .channelFactory(transport.serverChannelFactory(ipv6))
                 .option(ChannelOption.SO_BACKLOG, route.config.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new ChannelInitializer<>() {
@@ -114,8 +126,11 @@ public final class ProxyListener implements ProxyConnection.Context {
                 // The rest of the child options come from the route, in Admit.
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new Admit());
-        channel = Listeners.bindAll(b, List.of(address)).getFirst();
+                .childHandler(admit);
+        channels = loops.size() > 1 && transport.sharesListeningPorts()
+                ? Listeners.bindPerLoop(bootstrap, loops, address)
+                : Listeners.bindAll(bootstrap.get().group(group), List.of(address));
+        channel = channels.getFirst();
         scheduleSweep();
         InetSocketAddress bound = boundAddress();
         boolean wildcard = SocketAddresses.isWildcard(bound);
@@ -124,6 +139,7 @@ public final class ProxyListener implements ProxyConnection.Context {
                 .addKeyValue("listener", r.config.name())
                 .addKeyValue("address", SocketAddresses.format(bound))
                 .addKeyValue("port", bound.getPort())
+                .addKeyValue("sockets", channels.size())
                 .addKeyValue("cluster", r.cluster.name())
                 .addKeyValue("reachable_from", wildcard ? "every interface of this host"
                         : bound.getAddress().isLoopbackAddress() ? "this host only" : "this address only")
@@ -143,7 +159,7 @@ public final class ProxyListener implements ProxyConnection.Context {
         for (ProxyConnection c : connections) {
             c.closeIfIdle(now);
         }
-        if (!channel.isOpen() && connections.isEmpty()) {
+        if (channels.stream().noneMatch(Channel::isOpen) && connections.isEmpty()) {
             return; // a listener that stopped and drained: no more sweeps
         }
         scheduleSweep();
@@ -200,9 +216,14 @@ public final class ProxyListener implements ProxyConnection.Context {
 
     /** Stops accepting: new connects are refused from now on. */
     public void stopAccepting() {
-        if (channel != null) {
-            channel.close().syncUninterruptibly();
+        for (Channel c : channels) {
+            c.close().syncUninterruptibly();
         }
+    }
+
+    /** How many listening sockets share the address (one per event loop with {@code SO_REUSEPORT}). */
+    public int sockets() {
+        return channels.size();
     }
 
     public Set<ProxyConnection> connections() {

@@ -53,6 +53,24 @@ public enum Transport {
         return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
+    /**
+     * Makes listening sockets of one address family, for the same reason as
+     * {@link #socketChannelFactory}: an IPv4 listener on a dual-stack IPv6 socket sees its
+     * clients as {@code ::ffff:a.b.c.d}.
+     */
+    public ChannelFactory<ServerChannel> serverChannelFactory(boolean ipv6) {
+        SocketProtocolFamily family = ipv6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+        return this == EPOLL ? () -> new EpollServerSocketChannel(family) : NioServerSocketChannel::new;
+    }
+
+    /**
+     * Whether several listening sockets can share one address, each with an event loop of its
+     * own ({@code SO_REUSEPORT}: the kernel spreads new connections over them by their 4-tuple).
+     */
+    public boolean sharesListeningPorts() {
+        return this == EPOLL;
+    }
+
     public Class<? extends SocketChannel> socketChannel() {
         return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
