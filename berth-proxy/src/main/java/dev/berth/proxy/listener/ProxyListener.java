@@ -88,6 +88,7 @@ public final class ProxyListener implements ProxyConnection.Context {
         final ProxyProtocolReceiver proxyProtocol;
         final SourcePolicy policy;
         final WriteBufferWaterMark waterMark;
+        /** Reads of at most {@code buffer_bytes}; {@code null} for Netty's default, which reads up to 64 KiB. */
         final AdaptiveRecvByteBufAllocator allocator;
 
         Route(ListenerConfig config, Cluster cluster, UpstreamConnector connector) {
@@ -101,7 +102,8 @@ public final class ProxyListener implements ProxyConnection.Context {
             // A policy that can refuse nobody costs no handler at all.
             this.policy = config.policy().allowsEveryone() ? null : SourcePolicy.of(config.policy());
             this.waterMark = new WriteBufferWaterMark(config.bufferBytes() / 2, config.bufferBytes());
-            this.allocator = new AdaptiveRecvByteBufAllocator(64, 2048, Math.min(config.bufferBytes(), 65536));
+            // Netty's default is (64, 2048, 64 KiB): leave it, as setting one costs two extra handle objects per connection
+            this.allocator = config.bufferBytes() >= 65536 ? null : new AdaptiveRecvByteBufAllocator(64, 2048, config.bufferBytes());
         }
     }
 
@@ -262,7 +264,9 @@ public final class ProxyListener implements ProxyConnection.Context {
                 cc.setOption(ChannelOption.TCP_NODELAY, false); // Netty turns it on for every socket; one setsockopt saved
             }
             cc.setWriteBufferWaterMark(r.waterMark);
-            cc.setRecvByteBufAllocator(r.allocator);
+            if (r.allocator != null) {
+                cc.setRecvByteBufAllocator(r.allocator);
+            }
             ConnectionInfo info = new ConnectionInfo(IDS.incrementAndGet(), config.name(), r.cluster.name(),
                     (InetSocketAddress) ch.remoteAddress(), (InetSocketAddress) ch.localAddress());
             ProxyConnection conn = new ProxyConnection(ch, info, r.cluster, observer, ProxyListener.this,

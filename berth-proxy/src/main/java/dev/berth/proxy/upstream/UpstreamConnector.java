@@ -299,8 +299,10 @@ public final class UpstreamConnector {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(bufferBytes / 2, bufferBytes))
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, Math.min(bufferBytes, 65536)))
                 .handler(PLACEHOLDER);
+        if (bufferBytes < 65536) { // else Netty's default (64, 2048, 64 KiB): setting it costs two handle objects per connect
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, bufferBytes));
+        }
         if (!tcpNoDelay) {
             b.option(ChannelOption.TCP_NODELAY, false); // Netty turns it on for every socket; one setsockopt saved
         }
