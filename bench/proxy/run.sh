@@ -8,7 +8,7 @@
 #   BERTH_JAR=/path/to/berth.jar bench/proxy/run.sh
 #
 # Knobs (environment): DURATION=5 measured seconds per request/response row, WARMUP=1 warm-up
-# seconds before each such row, BULK_SECONDS=5 and BULK_OMIT=1 (iperf3 -t/-O), BERTH_WARMUP=30
+# seconds before each such row, BULK_SECONDS=5 and BULK_OMIT=1 (iperf3 -t/-O), BERTH_WARMUP=60
 # seconds of mixed load (JIT warm-up) before measuring each Berth target, CONNS=64, WORKERS=4, SIZE=64,
 # OPEN_RATE=10000 req/s over OPEN_CONNS=64 connections (open-loop row),
 # IDLE_CONNS=9000, PORT_BASE=19200 (uses PORT_BASE..PORT_BASE+49 on 127.0.0.1),
@@ -41,7 +41,7 @@ DURATION="${DURATION:-5}"
 WARMUP="${WARMUP:-1}"
 BULK_SECONDS="${BULK_SECONDS:-5}"
 BULK_OMIT="${BULK_OMIT:-1}"
-BERTH_WARMUP="${BERTH_WARMUP:-30}"
+BERTH_WARMUP="${BERTH_WARMUP:-60}"
 CONNS="${CONNS:-64}"
 WORKERS="${WORKERS:-4}"
 SIZE="${SIZE:-64}"
