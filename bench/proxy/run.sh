@@ -56,7 +56,7 @@ TARGETS="${TARGETS:-direct haproxy haproxy-splice nginx berth berth-log}"
 ALL_TARGETS="direct haproxy haproxy-splice nginx berth berth-log"
 NOISY_PCT=5                          # other programs using this % of all CPUs = noisy row
 SETTLE_MAX_S="${SETTLE_MAX_S:-65}"   # longest wait for TIME_WAIT sockets to expire before a target's rr rows
-SETTLE_SLACK="${SETTLE_SLACK:-1000}" # ... down to the count at the suite's start plus this
+SETTLE_TW="${SETTLE_TW:-1000}"       # ... down to at most this many on the host
 BUDGET_S=570                         # no new target after this many seconds (the report is still written)
 NCPU="$(nproc)"
 CLK_TCK="$(getconf CLK_TCK)"
@@ -678,12 +678,11 @@ warm_up_jvm() {
 # JIT warm-up) cost every target after it: the kernel expires tens of thousands of them on both
 # CPUs during the next rows (tail latency) and connect() has to search a nearly full port pool.
 # So each target starts its request/response rows from the same socket table: wait (at most
-# SETTLE_MAX_S) until TIME_WAIT is back near what the suite found at its start.
+# SETTLE_MAX_S) until TIME_WAIT is down to SETTLE_TW sockets on the host. An absolute limit, not
+# one relative to the suite's start: a run right after another starts with the last one's.
 time_wait_count() { ss -Htan state time-wait 2>/dev/null | wc -l; }
-TW_BASE=""
 settle_sockets() {
-  [[ -n "$TW_BASE" ]] || TW_BASE="$(time_wait_count)"
-  local limit=$((TW_BASE + SETTLE_SLACK)) start=$SECONDS before now
+  local limit=$SETTLE_TW start=$SECONDS before now
   before="$(time_wait_count)"
   now="$before"
   while ((now > limit && SECONDS - start < SETTLE_MAX_S)); do
@@ -1007,7 +1006,9 @@ main() {
   log "start: ${BUSY_NOW}% of all CPUs busy with other work, load average $LOADAVG_START"
   raw "start loadavg=$LOADAVG_START other_busy_pct=$BUSY_NOW"
   start_backends
-  TW_BASE="$(time_wait_count)"
+  CUR_TARGET=start
+  settle_sockets
+  CUR_TARGET=""
   for t in $TARGETS; do
     idx=0
     for i in $ALL_TARGETS; do [[ "$i" == "$t" ]] && break; idx=$((idx + 1)); done

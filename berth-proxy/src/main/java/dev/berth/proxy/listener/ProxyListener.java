@@ -65,10 +65,8 @@ public final class ProxyListener implements ProxyConnection.Context {
     private final LogRateLimiter proxyProtocolLogLimiter = new LogRateLimiter(Duration.ofSeconds(1));
     private final Admit admit = new Admit();
     private volatile Route route;
-    /** The listening sockets: one, or one per event loop sharing the address. */
+    /** The listening sockets: one, or one per event loop sharing the address; the first one's loop runs the idle sweep. */
     private List<Channel> channels = List.of();
-    /** The first of them: its loop runs the idle sweep. */
-    private Channel channel;
 
     public ProxyListener(ListenerConfig config, Cluster cluster, UpstreamConnector connector, ProxyObserver observer) {
         this.address = config.address();
@@ -132,7 +130,6 @@ public final class ProxyListener implements ProxyConnection.Context {
         channels = loops.size() > 1 && transport.sharesListeningPorts()
                 ? Listeners.bindPerLoop(bootstrap, loops, address)
                 : Listeners.bindAll(bootstrap.get().group(group), List.of(address));
-        channel = channels.getFirst();
         scheduleSweep();
         InetSocketAddress bound = boundAddress();
         boolean wildcard = SocketAddresses.isWildcard(bound);
@@ -169,7 +166,7 @@ public final class ProxyListener implements ProxyConnection.Context {
 
     private void scheduleSweep() {
         try {
-            channel.eventLoop().schedule(this::sweepIdle, sweepPeriodNanos(route.config), TimeUnit.NANOSECONDS);
+            channels.getFirst().eventLoop().schedule(this::sweepIdle, sweepPeriodNanos(route.config), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // the proxy is stopping
         }
@@ -213,7 +210,7 @@ public final class ProxyListener implements ProxyConnection.Context {
     }
 
     public InetSocketAddress boundAddress() {
-        return (InetSocketAddress) channel.localAddress();
+        return (InetSocketAddress) channels.getFirst().localAddress();
     }
 
     /** Stops accepting: new connects are refused from now on. */
