@@ -21,6 +21,22 @@ final class Converters {
         return new TypeConversionException(e.getMessage());
     }
 
+    /**
+     * A transport name that {@link dev.berth.server.transport.Transport#parse} accepts; kept as text,
+     * since choosing may log a fallback and logging is set up after parsing.
+     */
+    static final class TransportName implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                dev.berth.server.transport.Transport.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(value + ": expected one of " + dev.berth.server.transport.Transport.CHOICES);
+            }
+            return value;
+        }
+    }
+
     /** A port to connect to: 1-65535. */
     static final class Port implements ITypeConverter<Integer> {
         @Override

@@ -54,6 +54,9 @@ final class EchoCommand implements Callable<Integer> {
     int threads;
 
     @Mixin
+    TransportOption transport;
+
+    @Mixin
     LoggingOptions logging;
 
     EchoOptions options() {
@@ -72,7 +75,7 @@ final class EchoCommand implements Callable<Integer> {
         ShutdownSignals signals = ShutdownSignals.install();
         EchoServer server;
         try {
-            server = EchoServer.start(options, ConnectionObserver.NONE);
+            server = EchoServer.start(options, transport.resolve(), ConnectionObserver.NONE);
         } catch (BindFailedException e) {
             throw new CommandFailedException(e.getMessage(), 1);
         }

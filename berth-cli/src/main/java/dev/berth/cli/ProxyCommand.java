@@ -47,6 +47,9 @@ final class ProxyCommand implements Callable<Integer> {
     int threads;
 
     @Mixin
+    TransportOption transport;
+
+    @Mixin
     LoggingOptions logging;
 
     ConfigSource source() {
@@ -71,7 +74,7 @@ final class ProxyCommand implements Callable<Integer> {
         ShutdownSignals signals = ShutdownSignals.install();
         ProxyServer server;
         try {
-            server = ProxyServer.start(loaded, source, Math.max(0, threads), InetAddress::getAllByName);
+            server = ProxyServer.start(loaded, source, Math.max(0, threads), transport.resolve(), InetAddress::getAllByName);
         } catch (BindFailedException e) {
             throw new CommandFailedException(e.getMessage(), 1);
         }

@@ -25,7 +25,8 @@ public final class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {
         Transport t = Transport.best();
-        String transport = t == Transport.EPOLL ? "epoll" : "nio (" + t.unavailabilityReason() + ")";
+        String reason = t.unavailabilityReason();
+        String transport = t == Transport.NIO && reason != null ? "nio (" + reason + ")" : t.label();
         return new String[] {
             "berth " + version(),
             "java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + "), transport " + transport

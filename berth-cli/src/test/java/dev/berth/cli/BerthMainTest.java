@@ -64,6 +64,7 @@ class BerthMainTest {
         "--max-connections 0   | berth echo: --max-connections 0: expected a whole number >= 1",
         "--log-level loud      | berth echo: --log-level loud: expected one of trace, debug, info, warn, error",
         "--log-format xml      | berth echo: --log-format xml: expected one of auto, json, text",
+        "--transport uring     | berth echo: --transport uring: expected one of auto, epoll, io_uring, nio",
         "--frobnicate          | berth echo: Unknown option: '--frobnicate'",
     })
     void badUsageExitsTwoWithOneLineNamingTheValue(String args, String expectedStart) {

@@ -44,9 +44,9 @@ public final class EchoServer implements AutoCloseable {
     private final ConnectionObserver observer;
     private List<Channel> listeners = List.of();
 
-    private EchoServer(EchoOptions options, ConnectionObserver extra) {
+    private EchoServer(EchoOptions options, Transport transport, ConnectionObserver extra) {
         this.options = options;
-        this.transport = Transport.best();
+        this.transport = transport;
         int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(threads, "berth-echo");
         this.observer = ConnectionObserver.of(List.of(stats, new ConnectionLogObserver("berth.echo.conn"), extra));
@@ -59,7 +59,13 @@ public final class EchoServer implements AutoCloseable {
      * @throws BindFailedException naming the address that could not be bound
      */
     public static EchoServer start(EchoOptions options, ConnectionObserver extra) throws BindFailedException {
-        EchoServer server = new EchoServer(options, extra);
+        return start(options, Transport.best(), extra);
+    }
+
+    /** As {@link #start(EchoOptions, ConnectionObserver)}, on {@code transport}. */
+    public static EchoServer start(EchoOptions options, Transport transport, ConnectionObserver extra)
+            throws BindFailedException {
+        EchoServer server = new EchoServer(options, transport, extra);
         try {
             server.bind();
         } catch (BindFailedException | RuntimeException e) {

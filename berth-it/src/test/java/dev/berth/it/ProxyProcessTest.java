@@ -74,6 +74,34 @@ class ProxyProcessTest {
     }
 
     @Test
+    void runsOnIoUringWhenAskedAndSaysSo() throws Exception {
+        try (BerthProcess echo = BerthProcess.start("echo", "--bind", "127.0.0.1", "--port", "0", "--transport", "io_uring")) {
+            int echoPort = echo.awaitListeningPorts(1).getFirst();
+            int listenPort = Clients.freePort("127.0.0.1");
+            Path config = dir.resolve("proxy.yaml");
+            Files.writeString(config, """
+                    admin:
+                      address: 127.0.0.1:%d
+                    listeners:
+                      - name: in
+                        address: 127.0.0.1:%d
+                        cluster: echo
+                        access_log: "off"
+                    clusters:
+                      - name: echo
+                        endpoints: [127.0.0.1:%d]
+                    """.formatted(Clients.freePort("127.0.0.1"), listenPort, echoPort));
+            try (BerthProcess proxy = BerthProcess.start("proxy", "--config", config.toString(), "--transport", "io_uring")) {
+                assertThat(proxy.awaitRecord("serving").get("transport").asText()).isEqualTo("io_uring");
+                assertThat(echoes("127.0.0.1", listenPort, "over io_uring twice")).isTrue();
+                proxy.signal("TERM");
+                assertThat(proxy.awaitExit(Duration.ofSeconds(10))).isZero();
+            }
+            assertThat(echo.records("listening")).isNotEmpty().allSatisfy(r -> assertThat(r.get("transport").asText()).isEqualTo("io_uring"));
+        }
+    }
+
+    @Test
     void relaysToEchoServesAdminAndDrainsOnSigtermLettingATransferFinish() throws Exception {
         try (BerthProcess echo = BerthProcess.start("echo", "--bind", "127.0.0.1", "--port", "0")) {
             int echoPort = echo.awaitListeningPorts(1).getFirst();

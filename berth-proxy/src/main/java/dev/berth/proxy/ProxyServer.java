@@ -106,11 +106,12 @@ public final class ProxyServer {
     private HealthChecker healthChecker;
     private ExecutorService reloader;
 
-    private ProxyServer(LoadedConfig loaded, ConfigSource source, int threads, ClusterManager.NameResolver resolver) {
+    private ProxyServer(LoadedConfig loaded, ConfigSource source, int threads, Transport transport,
+            ClusterManager.NameResolver resolver) {
         this.source = source;
         this.running = new Running(loaded, 1, Instant.now());
         ProxyConfig config = loaded.config();
-        this.transport = Transport.best();
+        this.transport = transport;
         this.group = transport.newGroup(threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), "berth-proxy");
         this.adminGroup = transport.newGroup(1, "berth-admin");
         // Health checks, ejection timers and removal deadlines run on a loop of their own, off the data path.
@@ -119,6 +120,10 @@ public final class ProxyServer {
             if (c.config().healthCheck() != null) {
                 healthChecker().add(c);
             }
+        }
+        if (!transport.splices() && config.listeners().stream().anyMatch(l -> l.zeroCopy() != ListenerConfig.ZeroCopy.OFF)) {
+            log.atInfo().setMessage("zero_copy needs the epoll transport: listeners copy")
+                    .addKeyValue("transport", transport.label()).log();
         }
         this.accessLog = new AccessLogObserver(openWriters(config.listeners(), writers));
         this.metrics = new ProxyMetrics(config.listeners().stream().map(ListenerConfig::name).toList(), clusters.clusters());
@@ -204,7 +209,13 @@ public final class ProxyServer {
      */
     public static ProxyServer start(LoadedConfig loaded, ConfigSource source, int threads, ClusterManager.NameResolver resolver)
             throws BindFailedException {
-        ProxyServer server = new ProxyServer(loaded, source, threads, resolver);
+        return start(loaded, source, threads, Transport.best(), resolver);
+    }
+
+    /** As {@link #start(LoadedConfig, ConfigSource, int, ClusterManager.NameResolver)}, on {@code transport}. */
+    public static ProxyServer start(LoadedConfig loaded, ConfigSource source, int threads, Transport transport,
+            ClusterManager.NameResolver resolver) throws BindFailedException {
+        ProxyServer server = new ProxyServer(loaded, source, threads, transport, resolver);
         try {
             server.admin.bind(server.adminGroup, server.transport, loaded.config().admin().address());
             for (ProxyListener l : server.listeners) {
@@ -224,7 +235,19 @@ public final class ProxyServer {
 
     /** A proxy running a fixed configuration (reloads find it unchanged). */
     public static ProxyServer start(ProxyConfig config, int threads, ClusterManager.NameResolver resolver) throws BindFailedException {
-        return start(ConfigSource.fixed(config, "in-process"), threads, resolver);
+        return start(config, threads, Transport.best(), resolver);
+    }
+
+    /** Serves {@code config}, built in process, on {@code transport}. */
+    public static ProxyServer start(ProxyConfig config, int threads, Transport transport, ClusterManager.NameResolver resolver)
+            throws BindFailedException {
+        ConfigSource source = ConfigSource.fixed(config, "in-process");
+        return start(source.load(), source, threads, transport, resolver);
+    }
+
+    /** The socket transport the data path runs on. */
+    public Transport transport() {
+        return transport;
     }
 
     public State state() {

@@ -11,6 +11,7 @@ import dev.berth.proxy.config.ClusterConfig;
 import dev.berth.proxy.config.ListenerConfig;
 import dev.berth.proxy.config.ProxyConfig;
 import dev.berth.testing.FakeUpstream;
+import dev.berth.server.transport.Transport;
 import dev.berth.testing.Loopback;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
@@ -76,7 +77,7 @@ class ProxyRelayTest {
     }
 
     InetSocketAddress start(ProxyConfig config) throws Exception {
-        proxy = ProxyServer.start(config, 1, host -> {
+        proxy = ProxyServer.start(config, 1, transport(), host -> {
             throw new java.net.UnknownHostException(host);
         });
         return proxy.listener("in").boundAddress();
@@ -85,6 +86,11 @@ class ProxyRelayTest {
     InetSocketAddress start(String listenIp, FakeUpstream... ups) throws Exception {
         ClusterConfig c = TestConfigs.cluster("backend", Arrays.stream(ups).map(FakeUpstream::address).toList());
         return start(TestConfigs.config(TestConfigs.listener(listenIp, "backend", accessLog()).withZeroCopy(zeroCopy()), c));
+    }
+
+    /** The transport under test: the best here ({@code -Dberth.transport} can choose); {@link ProxyRelayIoUringTest} runs io_uring. */
+    Transport transport() {
+        return Transport.best();
     }
 
     /** The relay under test: the copying one here; {@link ProxyRelaySpliceTest} runs every test spliced. */

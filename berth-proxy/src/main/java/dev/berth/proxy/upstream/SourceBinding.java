@@ -57,12 +57,12 @@ public final class SourceBinding {
         }
         boolean epoll = EpollSocketChannel.class.isAssignableFrom(channelType);
         String shown = SocketAddresses.ip(source);
-        if (!epoll && WARNED.add(cluster + " nio")) {
+        if (!epoll && WARNED.add(cluster + " no-port")) {
             log.atWarn().setMessage("source_address without IP_BIND_ADDRESS_NO_PORT")
                     .addKeyValue("cluster", cluster).addKeyValue("source_address", shown)
-                    .addKeyValue("advice", "the NIO transport cannot set IP_BIND_ADDRESS_NO_PORT, so each upstream connection"
+                    .addKeyValue("advice", "only the epoll transport sets IP_BIND_ADDRESS_NO_PORT, so each upstream connection"
                             + " holds its port for every destination and the ephemeral range runs out for all endpoints at"
-                            + " once (bind() fails with EADDRINUSE); run where native epoll loads")
+                            + " once (bind() fails with EADDRINUSE); run on epoll (--transport epoll or auto, where native epoll loads)")
                     .log();
         }
         if (!isLocal(source) && WARNED.add(cluster + " " + shown)) {
