@@ -41,7 +41,7 @@ fi
 # Measured from a private copy, so that a rebuild during the run cannot change it. Its commit
 # goes into the report: given (BERTH_COMMIT), or this checkout's HEAD when it is built here
 # ("-dirty" when files outside bench/ differ from HEAD).
-TARGETS="${TARGETS:-direct haproxy haproxy-splice nginx berth berth-log}"
+TARGETS="${TARGETS:-direct haproxy haproxy-splice nginx berth berth-uring}"
 if [[ " $TARGETS " == *" berth"* ]]; then
   if [[ -n "${BERTH_JAR:-}" ]]; then
     [[ -f "$BERTH_JAR" ]] || fail "BERTH_JAR=$BERTH_JAR does not exist"

@@ -13,7 +13,8 @@
 # OPEN_RATE=10000 req/s over OPEN_CONNS=64 connections (open-loop row),
 # IDLE_CONNS=9000, PORT_BASE=19200 (uses PORT_BASE..PORT_BASE+49 on 127.0.0.1),
 # PROXY_CPU=1, LOAD_CPU=0, IDLE_WAIT=30 (seconds to wait for other load to go away),
-# TARGETS="direct haproxy haproxy-splice nginx berth berth-log" (a subset, in this order).
+# TARGETS="direct haproxy haproxy-splice nginx berth berth-uring" (a subset, in this order; also
+# berth-log: berth with its JSON access log on).
 # Set by bench/run.sh: BENCH_STAMP (the results' file stamp), BERTH_COMMIT (what the jar was
 # built from, for the report).
 #
@@ -52,8 +53,8 @@ PORT_BASE="${PORT_BASE:-19200}"
 PROXY_CPU="${PROXY_CPU:-1}"
 LOAD_CPU="${LOAD_CPU:-0}"
 IDLE_WAIT="${IDLE_WAIT:-30}"
-TARGETS="${TARGETS:-direct haproxy haproxy-splice nginx berth berth-log}"
-ALL_TARGETS="direct haproxy haproxy-splice nginx berth berth-log"
+TARGETS="${TARGETS:-direct haproxy haproxy-splice nginx berth berth-uring}"
+ALL_TARGETS="direct haproxy haproxy-splice nginx berth berth-uring berth-log"
 NOISY_PCT=5                          # other programs using this % of all CPUs = noisy row
 SETTLE_MAX_S="${SETTLE_MAX_S:-65}"   # longest wait for TIME_WAIT sockets to expire before a target's rr rows
 SETTLE_TW="${SETTLE_TW:-1000}"       # ... down to at most this many on the host
@@ -442,7 +443,7 @@ EOF
   start_bg "$PROXY_CPU" "$1" nginx -p "$dir" -c "$cfg" -e "$dir/logs/error.log"
 }
 
-start_berth() { # $1 log file, $2 access_log value (off or a path)
+start_berth() { # $1 log file, $2 access_log value (off or a path), $3 transport (default auto: epoll)
   local cfg="$WORK_DIR/berth-$ADMIN_PORT.yaml" al="$2"
   [[ "$al" == off ]] && al='"off"'
   cat >"$cfg" <<EOF
@@ -471,7 +472,7 @@ shutdown:
 EOF
   "$REPO_DIR/bin/berth" proxy --config "$cfg" --check >/dev/null 2>&1 ||
     fail "berth rejects $cfg: $("$REPO_DIR/bin/berth" proxy --config "$cfg" --check 2>&1 | tail -n 3)"
-  start_bg "$PROXY_CPU" "$1" "$REPO_DIR/bin/berth" proxy --config "$cfg" --threads 1 --log-level warn
+  start_bg "$PROXY_CPU" "$1" "$REPO_DIR/bin/berth" proxy --config "$cfg" --threads 1 --transport "${3:-auto}" --log-level warn
 }
 
 # ---- rows ---------------------------------------------------------------------------------
@@ -728,6 +729,7 @@ run_target() {
     haproxy-splice) start_haproxy splice yes "$logf" ;;
     nginx) start_nginx "$logf" ;;
     berth) start_berth "$logf" off ;;
+    berth-uring) start_berth "$logf" off io_uring ;;
     berth-log) ACCESS_LOG="$WORK_DIR/berth-access.log"; start_berth "$logf" "$ACCESS_LOG" ;;
   esac
   if [[ "$t" != direct ]]; then
