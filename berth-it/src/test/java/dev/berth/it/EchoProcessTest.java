@@ -104,6 +104,26 @@ class EchoProcessTest {
     }
 
     @Test
+    void aTransportThatCannotRunFallsBackWithAWarningNamingTheCause() throws Exception {
+        // Netty's switch that keeps every native transport from loading stands in for a seccomp
+        // profile denying io_uring: the server must still start, on the best transport left.
+        ProcessBuilder pb = new ProcessBuilder(withJvmFlag("-Dio.netty.transport.noNative=true",
+                "echo", "--bind", "127.0.0.1", "--port", "0", "--transport", "io_uring", "--log-format", "json"));
+        try (BerthProcess berth = BerthProcess.start(pb)) {
+            int port = berth.awaitListeningPorts(1).getFirst();
+            JsonNode warning = berth.records("transport not available, using another").getFirst();
+            assertThat(warning.get("level").asText()).isEqualTo("WARN");
+            assertThat(warning.get("requested").asText()).isEqualTo("io_uring");
+            assertThat(warning.get("using").asText()).isEqualTo("nio");
+            assertThat(warning.get("cause").asText()).contains("noNative");
+            assertThat(berth.records("listening").getFirst().get("transport").asText()).isEqualTo("nio");
+            try (Socket s = connect("127.0.0.1", port)) {
+                assertEchoesExactly(s, 1 << 20, 3);
+            }
+        }
+    }
+
+    @Test
     void fiveHundredConcurrentClientsEachGetTheir64KiBBack() throws Exception {
         try (BerthProcess berth = BerthProcess.start("echo", "--bind", "127.0.0.1", "--port", "0");
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -9,8 +9,8 @@ import dev.berth.proxy.config.ListenerConfig;
 import dev.berth.proxy.listener.ProxyListener;
 import dev.berth.proxy.relay.ProxyConnection;
 import dev.berth.server.listen.BindFailedException;
+import dev.berth.server.transport.Transport;
 import dev.berth.testing.FakeUpstream;
-import io.netty.channel.epoll.Epoll;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -32,7 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Several event loops: one listening socket each on the same address (SO_REUSEPORT), and nobody else's. */
+/**
+ * Several event loops: one listening socket each on the same address (SO_REUSEPORT), and nobody
+ * else's; on epoll here, on io_uring in {@link ProxyReusePortIoUringTest}.
+ */
 @Timeout(60)
 class ProxyReusePortTest {
 
@@ -45,9 +48,14 @@ class ProxyReusePortTest {
     private FakeUpstream upstream;
     private final List<Socket> clients = new ArrayList<>();
 
+    /** The transport under test. */
+    Transport transport() {
+        return Transport.EPOLL;
+    }
+
     @BeforeEach
-    void epollOnly() throws IOException {
-        assumeTrue(Epoll.isAvailable(), "SO_REUSEPORT sharding needs the epoll transport");
+    void nativeTransport() throws IOException {
+        assumeTrue(transport().available(), "SO_REUSEPORT sharding needs a native transport: " + transport().unavailabilityReason());
         upstream = new FakeUpstream(V4, new FakeUpstream.Echo());
     }
 
@@ -69,7 +77,7 @@ class ProxyReusePortTest {
         ListenerConfig listener = new ListenerConfig(l.name(), new InetSocketAddress(V4, port), l.cluster(), l.backlog(),
                 l.idleTimeout(), l.maxConnectionDuration(), l.bufferBytes(), l.tcpNoDelay(), l.accessLog());
         return ProxyServer.start(TestConfigs.config(listener, TestConfigs.cluster("backend", List.of(upstream.address()))),
-                threads, host -> {
+                threads, transport(), host -> {
                     throw new UnknownHostException(host);
                 });
     }

@@ -5,7 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -88,7 +88,7 @@ public final class Listeners {
         InetSocketAddress exact = checkFree(address);
         List<Channel> bound = new ArrayList<>(loops.size());
         for (EventLoop loop : loops) {
-            ServerBootstrap b = bootstrap.get().group(loop, loop).option(EpollChannelOption.SO_REUSEPORT, true);
+            ServerBootstrap b = bootstrap.get().group(loop, loop).option(UnixChannelOption.SO_REUSEPORT, true);
             try {
                 bound.addAll(bindAll(b, List.of(exact)));
             } catch (BindFailedException e) {

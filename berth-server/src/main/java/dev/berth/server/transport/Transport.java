@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #EPOLL}, the default where native epoll loads: the only one with the zero-copy
- *       {@code splice(2)} relay and one listening socket per event loop ({@code SO_REUSEPORT}).
+ *       {@code splice(2)} relay.
  *   <li>{@link #IO_URING}, on request: reads and writes of many connections go to the kernel in
  *       one {@code io_uring_enter}, which pays off when many connections exchange small messages.
  *       Not the default, because container runtimes often forbid it (Docker's default seccomp
@@ -44,7 +44,7 @@ public enum Transport {
     IO_URING,
     NIO;
 
-    private static final Logger log = LoggerFactory.getLogger(Transport.class);
+    private static final Logger log = LoggerFactory.getLogger("berth.transport");
 
     /** The names {@link #choose} accepts, for help texts and error messages. */
     public static final String CHOICES = "auto, epoll, io_uring, nio";
@@ -158,7 +158,7 @@ public enum Transport {
      * own ({@code SO_REUSEPORT}: the kernel spreads new connections over them by their 4-tuple).
      */
     public boolean sharesListeningPorts() {
-        return this == EPOLL;
+        return this != NIO;
     }
 
     /** Whether the zero-copy splice relay can run on this transport's sockets. */
