@@ -26,7 +26,7 @@ ppN_p99|Closed loop, CONNS conns: p99 µs|lower
 ol_p99|Open loop, RATE req/s: p99 µs (from schedule)|lower
 conn_rate|New connections: conn/s|higher
 ppN_us|Proxy CPU per request, CONNS conns: µs|lower
-idle_b_conn|RSS per idle proxied connection: bytes|lower"
+idle_b_conn|Per idle connection: bytes (RSS; Berth: live heap)|lower"
 
 # One data file per panel: index, target, value, label "value\nratio", colour.
 awk -F, -v panels="$PANELS" -v dir="$work" -v noisy=5 '
@@ -38,6 +38,7 @@ awk -F, -v panels="$PANELS" -v dir="$work" -v noisy=5 '
     if (t == "nginx") return 3329330           # 0x32cd32
     if (t == "berth") return 16737792          # 0xff6600
     if (t == "berth-log") return 13395456      # 0xcc6600
+    if (t == "berth-uring") return 11749120    # 0xb34700
     return 8421504
   }
   function num(x) { return x ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ }
@@ -49,6 +50,10 @@ awk -F, -v panels="$PANELS" -v dir="$work" -v noisy=5 '
       split(pl[k], f, "|"); c = col[f[1]]; out = dir "/panel" k ".dat"; rows = 0
       printf "" > out
       for (t = 1; t <= n; t++) {
+        # A JVM RSS barely moves when a heap already grown absorbs new connections, so for
+        # Berth the idle panel shows live heap per connection after a full GC (own CSV column).
+        if (f[1] == "idle_b_conn" && name[t] ~ /^berth/ && col["idle_heap_b_conn"] && num(v[t, col["idle_heap_b_conn"]]))
+          v[t, c] = v[t, col["idle_heap_b_conn"]]
         if (!c || !num(v[t, c])) continue
         r = ""
         if (t == h) r = "1×"
