@@ -110,11 +110,19 @@ public enum Transport {
         }
     }
 
-    /** Why epoll is not used (for {@code --version}), or {@code null} when it is. */
+    private static Throwable ioUringUnavailabilityCause() {
+        try {
+            return IoUring.unavailabilityCause();
+        } catch (LinkageError e) {
+            return e;
+        }
+    }
+
+    /** Why this transport cannot run here (for NIO: why it runs), or {@code null} when nothing is in the way. */
     public String unavailabilityReason() {
         Throwable cause = switch (this) {
             case EPOLL -> Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
-            case IO_URING -> ioUringAvailable() ? null : IoUring.unavailabilityCause();
+            case IO_URING -> ioUringAvailable() ? null : ioUringUnavailabilityCause();
             case NIO -> Epoll.isAvailable() ? new IllegalStateException("chosen by --transport or -Dberth.transport")
                     : Epoll.unavailabilityCause();
         };
