@@ -26,11 +26,6 @@ public interface PortUseReader {
     EphemeralUse read(Set<InetSocketAddress> destinations) throws IOException;
 
     /**
-     * From {@code proc}'s TCP tables and port sysctls only (no process scan, no counters), with
-     * only the lines that matter parsed ({@link SocketLineFilter}): cheap enough to run every few
-     * seconds on a host with tens of thousands of sockets. Lines it cannot parse are skipped.
-     */
-    /**
      * Asks the kernel over NETLINK_SOCK_DIAG for only the sockets towards {@code destinations}
      * (and the listeners), {@link InetDiag#tcpTowards}: about a fifth of the system time of
      * reading {@code /proc/net/tcp} on a host with tens of thousands of sockets, and no objects
@@ -46,6 +41,11 @@ public interface PortUseReader {
         return InetDiag.listeners().unavailable() == null ? inetDiag(proc) : procfs(proc, order);
     }
 
+    /**
+     * From {@code proc}'s TCP tables and port sysctls only (no process scan, no counters), with
+     * only the lines that matter parsed ({@link SocketLineFilter}): cheap enough to run every few
+     * seconds on a host with tens of thousands of sockets. Lines it cannot parse are skipped.
+     */
     static PortUseReader procfs(Procfs proc, ByteOrder order) {
         return destinations -> {
             List<SocketEntry> entries = new ArrayList<>();
