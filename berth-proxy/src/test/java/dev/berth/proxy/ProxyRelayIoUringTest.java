@@ -9,6 +9,7 @@ import dev.berth.server.transport.Transport;
 import dev.berth.testing.FakeUpstream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class ProxyRelayIoUringTest extends ProxyRelayTest {
     void aListenerAskingForZeroCopyCopiesExactly() throws Exception {
         InetSocketAddress proxyAddress = start(TestConfigs.config(
                 TestConfigs.listener("127.0.0.1", "backend", accessLog()).withZeroCopy(ListenerConfig.ZeroCopy.ALWAYS),
-                TestConfigs.cluster("backend", java.util.List.of(upstream("127.0.0.1", new FakeUpstream.Echo()).address()))));
+                TestConfigs.cluster("backend", List.of(upstream("127.0.0.1", new FakeUpstream.Echo()).address()))));
         byte[] data = new byte[4 << 20];
         new Random(11).nextBytes(data);
         assertThat(ProxyHarness.exchange(proxyAddress, data)).isEqualTo(data);
