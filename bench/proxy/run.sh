@@ -808,6 +808,19 @@ rss_idle_mib|RSS with IDLE idle conns, MiB|lower|no
 idle_b_conn|RSS per idle conn, bytes|lower|no
 idle_heap_b_conn|Java heap live per idle conn (after full GC), bytes|lower|no"
 
+# Issue 7's targets, checked for every Berth target in the report:
+# metric key|reference target|ge or le|threshold|label (a Berth value may come from another column: key:berth_key)
+TARGETS_SPEC="bulk1_gbps|haproxy-splice|ge|1.0|bulk 1 stream ≥ 1.0× HAProxy with splice
+bulk1_gbps|direct|ge|0.75|bulk 1 stream ≥ 0.75× direct
+ppN_rate|nginx|ge|1.05|CONNS conns req/s ≥ 1.05× nginx
+ppN_p99|nginx|le|1.0|CONNS conns p99 ≤ 1.0× nginx
+ol_p99|haproxy|le|1.0|open loop p99 ≤ 1.0× HAProxy
+conn_rate|nginx|ge|1.0|new conn/s ≥ 1.0× nginx
+idle_b_conn:idle_heap_b_conn|haproxy|le|1.0|memory per idle conn ≤ 1.0× HAProxy's RSS (Berth: live heap after full GC)
+pp1_us|haproxy|le|0.9|proxy CPU per request, 1 conn ≤ 0.9× HAProxy
+ppN_us|haproxy|le|0.9|proxy CPU per request, CONNS conns ≤ 0.9× HAProxy
+ol_us|haproxy|le|0.9|proxy CPU per request, open loop ≤ 0.9× HAProxy"
+
 # METRICS with the run's settings filled in.
 metric_lines() {
   sed -e "s/OPENRATE/$OPEN_RATE/g" -e "s/OPENCONNS/$OPEN_CONNS/g" -e "s/CONNS/$CONNS/g" \
@@ -820,7 +833,7 @@ metric_lines() {
 report_tables() {
   local metrics
   metrics="$(metric_lines)"
-  awk -F, -v metrics="$metrics" -v noisy="$NOISY_PCT" '
+  awk -F, -v metrics="$metrics" -v noisy="$NOISY_PCT" -v targets="$(sed -e "s/CONNS/$CONNS/g" <<<"$TARGETS_SPEC")" '
     function fmt(x) { if (x == "-" || x == "") return "–"; x += 0; return x >= 100 ? sprintf("%.0f", x) : x >= 10 ? sprintf("%.1f", x) : sprintf("%.3g", x) }
     function num(x) { return x != "-" && x != "" }
     # median [min-max] of the k values in a[1..k] (sorted here); fmt or ratio style
@@ -886,6 +899,40 @@ report_tables() {
               if (has[r, i] && has[r, ref] && num(v[r, i, c]) && num(v[r, ref, c]) && v[r, ref, c] + 0 != 0)
                 a[++cnt] = v[r, i, c] / v[r, ref, c]
             line = line " " summary(a, cnt, "ratio") " |"
+          }
+          print line
+        }
+      }
+      # the targets of issue 7: each Berth target, its ratio to the reference, per run, then the median;
+      # "met" when the median meets the target, with how many runs met it
+      nb = 0
+      for (i = 1; i <= n; i++) if (name[i] ~ /^berth/) bt[++nb] = i
+      if (nb > 0) {
+        print ""
+        print "## Targets (issue 7; value ÷ reference" (nf > 1 ? ", per run, then median [min–max]" : "") ")"
+        print ""
+        hdr = "| target |"; sep = "|---|"
+        for (j = 1; j <= nb; j++) { hdr = hdr " " name[bt[j]] " |"; sep = sep "---:|" }
+        print hdr; print sep
+        tl = split(targets, tt, "\n")
+        for (k = 1; k <= tl; k++) {
+          split(tt[k], f, "|"); nk = split(f[1], keys, ":"); rf = idx[f[2]]
+          c = col[keys[1]]; cb = nk > 1 ? col[keys[2]] : c
+          line = "| " f[5] " |"
+          for (j = 1; j <= nb; j++) {
+            i = bt[j]; cnt = 0; met = 0; delete a
+            for (r = 1; r <= nf; r++) {
+              if (!rf || !has[r, i] || !has[r, rf]) continue
+              x = cb && num(v[r, i, cb]) ? v[r, i, cb] : v[r, i, c]
+              if (!num(x) || !num(v[r, rf, c]) || v[r, rf, c] + 0 <= 0) continue
+              q = x / v[r, rf, c]; a[++cnt] = q
+              if (f[3] == "ge" ? q >= f[4] : q <= f[4]) met++
+            }
+            if (cnt == 0) { line = line " – |"; continue }
+            s = summary(a, cnt, "ratio")
+            med = cnt % 2 ? a[(cnt + 1) / 2] : (a[cnt / 2] + a[cnt / 2 + 1]) / 2
+            ok = f[3] == "ge" ? med >= f[4] : med <= f[4]
+            line = line " " s " " (ok ? "met" : "**missed**") (nf > 1 ? " (" met "/" cnt " runs)" : "") " |"
           }
           print line
         }
