@@ -925,7 +925,7 @@ report_tables() {
               if (!rf || !has[r, i] || !has[r, rf]) continue
               x = cb && num(v[r, i, cb]) ? v[r, i, cb] : v[r, i, c]
               if (!num(x) || !num(v[r, rf, c]) || v[r, rf, c] + 0 <= 0) continue
-              q = x / v[r, rf, c]; a[++cnt] = q
+              q = sprintf("%.2f", x / v[r, rf, c]) + 0; a[++cnt] = q   # judged as shown, to 2 decimals
               if (f[3] == "ge" ? q >= f[4] : q <= f[4]) met++
             }
             if (cnt == 0) { line = line " – |"; continue }
