@@ -1,11 +1,7 @@
 #!/bin/bash
 # perf of CPU 0 (iperf3 client+server) during single-stream bulk through berth (19011) and haproxy splice (19012)
 . "$(dirname "$0")/env.sh"
-taskset -c 0 iperf3 -s -p 19010 >/dev/null 2>&1 & IP=$!
-BERTH_JAR=${JAR} taskset -c 1 $REPO/bin/berth proxy --config cfg-bulk.yaml --threads 1 --log-level warn > berth-bulk.log 2>&1 & BP=$!
-taskset -c 1 haproxy -db -f hap-bulk.cfg > hap-bulk.log 2>&1 & HP=$!
-for i in $(seq 100); do curl -sf 127.0.0.1:19088/ready >/dev/null && break; sleep 0.1; done
-timeout 30 taskset -c 0 iperf3 -c 127.0.0.1 -p 19011 -t 4 -P 2 >/dev/null
+. "$HERE/bulk-targets.sh"
 for p in 19011 19012; do
   timeout 30 taskset -c 0 iperf3 -c 127.0.0.1 -p $p -t 6 -O 1 -J > ip-$p.json & CP=$!
   sleep 2
@@ -14,4 +10,4 @@ for p in 19011 19012; do
   wait $CP
   echo "port $p: $(python3 -c "import json; d=json.load(open('ip-$p.json')); print('%.2f' % (d['end']['sum_received']['bits_per_second']/1e9))") Gbit/s; $(cut -d, -f1,3 bstat-$p.txt | grep -v '^#' | tr '\n' ' ')"
 done
-kill $BP $HP $IP
+stop_bulk_targets

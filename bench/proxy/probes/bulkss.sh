@@ -1,10 +1,8 @@
 #!/bin/bash
+# single-stream iperf3 through Berth (19011) and HAProxy with splice (19012), with ss -tmi of every
+# socket five times during each run: where the bytes wait
 . "$(dirname "$0")/env.sh"
-taskset -c 0 iperf3 -s -p 19010 >/dev/null 2>&1 & IP=$!
-BERTH_JAR=${JAR} taskset -c 1 $REPO/bin/berth proxy --config cfg-bulk.yaml --threads 1 --log-level warn > berth-bulk.log 2>&1 & BP=$!
-taskset -c 1 haproxy -db -f hap-bulk.cfg > hap-bulk.log 2>&1 & HP=$!
-for i in $(seq 100); do curl -sf 127.0.0.1:19088/ready >/dev/null && break; sleep 0.1; done
-timeout 30 taskset -c 0 iperf3 -c 127.0.0.1 -p 19011 -t 4 -P 2 >/dev/null
+. "$HERE/bulk-targets.sh"
 for r in 1 2; do
 for p in 19011 19012; do
   timeout 30 taskset -c 0 iperf3 -c 127.0.0.1 -p $p -t 5 -O 1 -J > ip-$p.json & CP=$!
@@ -33,4 +31,4 @@ for f in sorted(glob.glob(f'ss-{p}-*.txt')):
 PY
 done
 done
-kill $BP $HP $IP
+stop_bulk_targets
